@@ -1,0 +1,138 @@
+"""Benchmark kg.view.write_html and the page's load time in headless Chromium.
+
+    python benchmarks/bench_view.py 500 2000 20000 [--max-nodes 1500] [--out DIR] [--no-browser]
+
+For each paper count: build a synthetic graph (GRAPH_CONTRACT.md shape, Zipf-like
+entity popularity), write the page, open it as file:// in Debian's Chromium and
+wait for `kgView.ready` (layout stabilised, physics off). Prints a table.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import networkx as nx  # noqa: E402
+
+from kg.view import write_html  # noqa: E402
+
+CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph(base_iri="https://w3id.org/mlkg/id/")
+    n_ent = max(8, n_papers // 4)
+    types = rng.choices(["Method", "Dataset", "Hardware", "Task"], [0.55, 0.25, 0.05, 0.15], k=n_ent)
+    ents = []
+    for i, t in enumerate(types):
+        nid = f"{t.lower()}/e{i}"
+        G.add_node(nid, type=t, label=f"{t} {i}", aliases=(f"E{i}", f"alias {i}"))
+        ents.append(nid)
+    pop = [1.0 / (i + 1) ** 0.9 for i in range(n_ent)]
+    preds = {"Method": ("proposes", "mentions"), "Dataset": ("evaluatesOn",), "Hardware": ("usesHardware",),
+             "Task": ("addresses",)}
+    methods = [e for e in ents if e.startswith("method/")][:200]
+
+    def add(s, p, o, paper, ev):
+        key = "statement/" + hashlib.sha1(f"{s}|{p}|{o}|{paper}|{ev}".encode()).hexdigest()[:16]
+        G.add_edge(s, o, key=key, predicate=p, paper=paper, evidence=ev, start=0, end=len(ev),
+                   rule="bench", confidence=0.8)
+
+    for j in range(n_papers):
+        title = f"Synthetic paper {j}"
+        pid = "paper/" + hashlib.sha1(title.encode()).hexdigest()[:10]
+        G.add_node(pid, type="Paper", label=title, title=title, abstract="", date="Sep 11",
+                   sources=(f"bench.txt:{j}",), urls=(f"https://arxiv.org/abs/{j:05d}",), authors=("A. Author",),
+                   code=(), aliases=())
+        for e in set(rng.choices(ents, pop, k=rng.randint(2, 6))):
+            add(pid, rng.choice(preds[G.nodes[e]["type"]]), e, pid, f"Paper {j} sentence about {G.nodes[e]['label']}.")
+        if len(methods) > 1 and rng.random() < 0.2:
+            a, b = rng.sample(methods, 2)
+            add(a, rng.choice(("outperforms", "extends")), b, pid, f"Method claim {j}.")
+    return G
+
+
+def time_ready(browser, path: Path, timeout: float = 300.0) -> tuple[float, list[str]]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    t0 = time.perf_counter()
+    page.goto(path.resolve().as_uri())
+    deadline = time.monotonic() + timeout
+    # polled with evaluate: the page's CSP forbids the eval wait_for_function needs
+    while not page.evaluate("!!(window.kgView && window.kgView.ready)"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} not ready after {timeout}s")
+        time.sleep(0.02)
+    seconds = time.perf_counter() - t0
+    page.close()
+    return seconds, outside
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("papers", nargs="*", type=int, default=[500, 2000, 20000])
+    ap.add_argument("--max-nodes", type=int, default=1500)
+    ap.add_argument("--out", type=Path, default=None, help="keep the pages in this folder")
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args(argv)
+    out = args.out or Path(tempfile.mkdtemp(prefix="bench_view."))
+
+    browser = pw_ctx = None
+    if not args.no_browser and os.path.exists(CHROMIUM):
+        try:
+            from playwright.sync_api import sync_playwright
+
+            pw_ctx = sync_playwright().start()
+            browser = pw_ctx.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        except Exception as exc:  # pragma: no cover
+            print(f"(no browser timing: {exc})", file=sys.stderr)
+
+    header = f"{'papers':>7} {'graph nodes':>11} {'statements':>10} {'nodes':>6} {'edges':>6} {'page MB':>7} {'build s':>7} {'write s':>7} {'ready s':>7}"
+    print(header)
+    print("-" * len(header))
+    try:
+        for n in args.papers:
+            t0 = time.perf_counter()
+            G = synthetic_graph(n)
+            build = time.perf_counter() - t0
+            path = out / f"view_{n}.html"
+            t0 = time.perf_counter()
+            counts = write_html(G, path, max_nodes=args.max_nodes)
+            write = time.perf_counter() - t0
+            ready = "-"
+            if browser is not None:
+                secs, outside = time_ready(browser, path)
+                ready = f"{secs:7.2f}" + (" !net" if outside else "")
+            mb = path.stat().st_size / 1e6
+            print(f"{n:>7} {G.number_of_nodes():>11} {G.number_of_edges():>10} {counts['nodes']:>6} "
+                  f"{counts['edges']:>6} {mb:>7.2f} {build:>7.2f} {write:>7.2f} {ready:>7}")
+    finally:
+        if browser is not None:
+            browser.close()
+        if pw_ctx is not None:
+            pw_ctx.stop()
+    print(f"pages in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

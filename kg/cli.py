@@ -1,0 +1,153 @@
+"""The `kg` command.
+
+Exit statuses: 0 success; 1 the command ran but the answer is negative (validation
+violations, a failed query); 2 bad input or usage (missing file, malformed record
+with --on-error fail, bad option).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+EXIT_NEGATIVE = 1
+EXIT_INPUT = 2
+
+
+def _fail(message: str, status: int = EXIT_INPUT) -> None:
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(status)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main() -> None:
+    """Build, query, browse and analyse a knowledge graph of ML papers."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="exports", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--format", "fmt", default=None, help="Force an input reader (listing, jsonl, json, csv, atom).")
+@click.option("--on-error", type=click.Choice(["skip", "fail"]), default="skip", show_default=True,
+              help="Skip bad records (counted in the summary) or stop with exit status 2.")
+@click.option("--extractor", default="rules", show_default=True, help="Registered extractor name or module:factory.")
+@click.option("--base-iri", default=None, help="Namespace for instance IRIs.")
+@click.option("--formats", default="ttl,nt,jsonld,graphml,html", show_default=True, help="Comma-separated export formats.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet):
+    """Build the graph from listings (files or folders) and export it."""
+    from kg.export import export
+    from kg.graph import DEFAULT_BASE_IRI
+    from kg.ingest import IngestError
+    from kg.pipeline import BuildReport, build as run_build
+
+    report = BuildReport()
+    try:
+        G = run_build(inputs, format=fmt, on_error=on_error, extractor=extractor,
+                      base_iri=base_iri or DEFAULT_BASE_IRI, progress=not quiet, report=report)
+    except IngestError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    start = time.perf_counter()
+    report.files = export(G, out_dir, [f.strip() for f in formats.split(",") if f.strip()])
+    report.seconds["export"] = time.perf_counter() - start
+    click.echo(report.summary(G))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the query from a .rq file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def query(graph, sparql, query_file, fmt):
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) over an export."""
+    from kg.query import QueryError, run_query
+
+    if (sparql is None) == (query_file is None):
+        _fail("give a query or --file, not both or neither")
+    text = query_file.read_text(encoding="utf-8") if query_file else sparql
+    try:
+        click.echo(run_query(graph, text, fmt))
+    except QueryError as exc:
+        _fail(str(exc), EXIT_NEGATIVE)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write PNG charts here.")
+def stats(graph, plot_dir):
+    """Analytics: counts, top entities, PageRank over outperforms, communities."""
+    from kg import analytics
+    from kg.load import load
+
+    G = load(graph)
+    click.echo(analytics.summary_text(G))
+    if plot_dir:
+        for path in analytics.write_plots(G, plot_dir):
+            click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(graph):
+    """Check an export against the SHACL shapes in schema/."""
+    from kg.validate import validate as run_validate
+
+    conforms, text = run_validate(graph)
+    click.echo(text)
+    if not conforms:
+        sys.exit(EXIT_NEGATIVE)
+
+
+@main.command(name="eval")
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--errors", is_flag=True, help="Also print false positives and negatives per paper and precision per rule.")
+def eval_(graph, gold, errors):
+    """Precision, recall and F1 per entity type and predicate against a gold file."""
+    from kg.evaluate import evaluate, read_gold
+    from kg.load import load
+
+    try:
+        records = read_gold(gold)
+    except ValueError as exc:
+        _fail(str(exc))
+    report = evaluate(load(graph), records)
+    if errors:
+        click.echo("\n".join(report.errors))
+        click.echo()
+        click.echo(report.rule_table())
+        click.echo()
+    if report.papers_missing:
+        click.echo(f"{len(report.papers_missing)} gold papers not in the graph, e.g. {report.papers_missing[0]!r}")
+    click.echo(report.table())
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Page to write (default: beside GRAPH).")
+@click.option("--focus", default=None, help="Draw the neighbourhood of this node (name or alias).")
+@click.option("--hops", default=1, show_default=True, type=int)
+@click.option("--types", default=None, help="Comma-separated entity types to show.")
+@click.option("--max-nodes", default=1500, show_default=True, type=int)
+def view(graph, out, focus, hops, types, max_nodes):
+    """Write the interactive HTML page for an export."""
+    from kg.load import load
+    from kg.view import write_html
+
+    G = load(graph)
+    out = out or graph.with_suffix(".html")
+    try:
+        shown = write_html(G, out, focus=focus, hops=hops, max_nodes=max_nodes,
+                           types=[t.strip() for t in types.split(",")] if types else None)
+    except KeyError as exc:
+        _fail(str(exc.args[0]) if exc.args else str(exc))
+    click.echo(f"wrote {out} ({shown.get('nodes', '?')} nodes, {shown.get('edges', '?')} edges)")
+
+
+if __name__ == "__main__":
+    main()

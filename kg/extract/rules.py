@@ -1,0 +1,573 @@
+"""The default extractor: deterministic rules over one paper's title and abstract.
+
+Stages, each a small function: sentences -> candidate mentions (lexicon, defined
+abbreviations, coined names, head-noun phrases) -> mentions merged within the paper
+-> roles (proposes / mentions / evaluatesOn / usesHardware / addresses) and
+method-to-method claims (outperforms, extends) from sentence cues.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.extract.abbrev import find_abbreviations
+from kg.extract.lexicon import Gazetteer, Term, default_gazetteer
+from kg.extract.text import Sentence, name_key, sentences, tokens
+from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
+
+# SCHEMA.md: vague phrases are never entities.
+VAGUE = {
+    name_key(v)
+    for v in (
+        "our method", "a novel framework", "existing approaches", "the proposed model", "deep learning",
+        "machine learning", "artificial intelligence", "neural network", "deep neural network", "DNN",
+        "model", "algorithm", "architecture", "data", "images", "experiments", "network", "framework",
+        "method", "approach", "system", "technique", "module", "AI", "ML", "DL", "NN", "ANN",
+        "artificial neural network", "deep network", "deep model", "baseline", "benchmark", "dataset",
+    )
+}
+
+# Acronyms that name metrics, units, organisations or prose, not methods.
+NOT_NAMES = {
+    "AP", "mAP", "AUC", "ROC", "PSNR", "SSIM", "FID", "IoU", "mIoU", "BLEU", "ROUGE", "FLOPs", "FLOP", "GFLOPs",
+    "MACs", "FPS", "SOTA", "SoTA", "TOPS", "API", "APIs", "URL", "PDF", "RGB", "HD", "US", "UK", "EU", "USA",
+    "II", "III", "IV", "VI", "OK", "MSE", "MAE", "RMSE", "F1", "AI", "ML", "DL", "NN", "DNN", "DNNs", "ANN",
+    "ANNs", "CV", "NLP", "IEEE", "ACM", "CVPR", "ICCV", "ECCV", "NeurIPS", "ICML", "ICLR", "AAAI", "ACL",
+    "EMNLP", "GB", "MB", "KB", "TB", "ms", "GHz", "MHz", "Hz", "dB", "CUDA", "PyTorch", "TensorFlow", "JAX",
+    "GitHub", "ArXiv", "arXiv", "OpenAI", "Google", "Meta", "Microsoft", "NVIDIA", "Nvidia", "DeepMind",
+    "TVM", "DGL", "PyG", "Python", "MATLAB", "ImageNet-pretrained", "Top-1", "Top-5", "ID", "OOD", "QA",
+    "LaTeX", "SQL", "JSON", "HTML", "XML", "CSV", "COVID", "COVID-19", "SARS-CoV-2", "DNA", "RNA", "MRI",
+    "CT", "ECG", "EEG", "fMRI", "GPS", "RL", "SGD",
+}
+
+GENERIC_MODIFIERS = {
+    "a", "an", "the", "our", "their", "its", "this", "these", "those", "that", "such", "each", "every", "all",
+    "proposed", "novel", "new", "existing", "previous", "prior", "standard", "conventional", "traditional",
+    "current", "recent", "modern", "popular", "different", "various", "multiple", "several", "many", "other",
+    "simple", "general", "generic", "specific", "additional", "same", "first", "second", "two", "three",
+    "single", "state-of-the-art", "typical", "common", "original", "final", "whole", "entire", "efficient",
+    "effective", "powerful", "robust", "accurate", "lightweight", "better", "best", "large", "small", "deep",
+    "shallow", "based", "improved", "better", "key", "main", "unified", "corresponding", "relevant",
+    "underlying", "resulting", "overall", "given", "most", "more", "less", "fewer", "with", "of", "for", "and",
+    "or", "in", "on", "to", "by", "from", "as", "at", "via", "using", "is", "are", "be", "we", "it", "which",
+    "powerful", "strong", "weak", "fast", "faster", "high", "low", "higher", "lower", "both", "any", "some",
+    "downstream", "challenging", "important", "fundamental", "practical", "real-world", "real", "world",
+    "extensive", "comprehensive", "widely-used", "well-known", "classic", "classical", "advanced",
+}
+
+TASK_HEADS = {
+    "detection", "segmentation", "classification", "recognition", "estimation", "generation", "synthesis",
+    "forecasting", "prediction", "translation", "reconstruction", "captioning", "retrieval", "localization",
+    "tracking", "enhancement", "completion", "answering", "summarization", "modeling", "modelling",
+    "reasoning", "diagnosis", "separation", "restoration", "inpainting", "super-resolution", "denoising",
+    "parsing", "alignment", "registration", "compression", "verification", "navigation", "planning",
+    "editing", "understanding", "matching", "search", "decomposition", "representation learning",
+}
+METHOD_HEADS = {
+    "attention", "loss", "network", "networks", "convolution", "convolutions", "pooling", "encoder", "decoder",
+    "transformer", "transformers", "regularization", "normalization", "distillation", "memory", "embedding",
+    "embeddings", "operator", "pyramid", "router", "block", "cell", "unit", "units", "head", "heads",
+    "mechanism", "layer", "layers", "autoencoder", "perceptron", "integrator", "encoding", "fusion",
+}
+DATASET_HEADS = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "suite"}
+
+PROPOSE_CUE = re.compile(
+    r"\b(?:we|this (?:paper|work|study|article)|this|here,? we|in this (?:paper|work),? we)\s+"
+    r"(?:(?:first|also|further|then|thus|therefore|hence|now)\s+)?"
+    r"(?:propose[sd]?|introduce[sd]?|present[s]?|develop[s]?|design[s]?|devise[sd]?|put forward|release[sd]?|"
+    r"construct[s]?|build[s]?|create[sd]?|contribute[sd]?|formulate[sd]?|offer[s]?)\b",
+    re.I,
+)
+NAMING_CUE = re.compile(r"\b(?:dubbed|called|named|termed|coined|referred to as|denoted as|abbreviated as)\s+", re.I)
+PROPOSED_REF = re.compile(r"\b(?:the proposed|our proposed|our|the new)\s+$", re.I)
+WIN_CUE = re.compile(
+    r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|beat(?:s|ing)?|"
+    r"(?:is|are|was|were|being)?\s*(?:significantly |consistently |substantially |much |far )?"
+    r"(?:better than|superior to|more (?:effective|efficient|accurate|robust) than|faster than|stronger than)|"
+    r"improv(?:es|ed|ement|ements|ing) (?:up)?on|improvement over|gains? over|advantage over|eclipsed?)\b",
+    re.I,
+)
+COMPARE_CUE = re.compile(r"\b(?:compared (?:to|with)|as compared to|relative to|than)\b", re.I)
+NEGATION = re.compile(
+    r"\b(?:not|never|no longer|fail(?:s|ed)? to|cannot|can't|unable to|rarely|may|might|could|whether)\b[^.]{0,25}$",
+    re.I,
+)
+EXTEND_CUE = re.compile(
+    r"\b(?:is |are )?(?:based on|builds? (?:up)?on|built (?:up)?on|extends?|extension of|extending|"
+    r"variant of|generali[sz]es|generali[sz]ation of|modif(?:ies|ication of)|improves? (?:up)?on|"
+    r"derived from|on top of)\b",
+    re.I,
+)
+EVAL_CUE = re.compile(
+    r"\b(?:experiments?|evaluat\w*|results?|benchmark\w*|tested|test|validat\w*|achiev\w*|accuracy|"
+    r"performance|state-of-the-art|sota|outperform\w*|demonstrat\w*|show\w*|report\w*|top-1|mAP|mIoU)\b",
+    re.I,
+)
+GAIN_CUE = re.compile(
+    r"(?:\+\s?\d|\b(?:higher|better|fewer|lower (?:error|latency|cost)|improv\w+|gains?|faster|outperform\w*|surpass\w*|speed-?up)\b)",
+    re.I,
+)
+PRETRAIN_ONLY = re.compile(r"\bpre-?train(?:ed|ing)? (?:on|with)\s+$", re.I)
+
+CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|codeberg\.org)/[^\s)\]}>,;\"']+")
+
+RULE_CONFIDENCE = {
+    "lexicon": 0.9, "abbreviation": 0.85, "title-name": 0.9, "propose-cue": 0.85, "naming-cue": 0.9,
+    "coined-name": 0.6, "acronym": 0.5, "head-noun": 0.55, "dataset-head": 0.7,
+}
+
+
+@dataclass
+class Candidate:
+    """A mention being assembled within one paper."""
+
+    name: str
+    type: str
+    rule: str
+    sentence: int  # index into the paper's sentences where first seen
+    aliases: set[str] = field(default_factory=set)
+    proposed_by: str = ""  # rule that marked it proposed
+    proposed_sentence: int = -1
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # (sentence, start, end) in sentence text
+
+
+def _read_stopwords() -> frozenset[str]:
+    text = Path(__file__).with_name("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+STOPWORDS = _read_stopwords()
+AFFIX_WORDS = re.compile(r"-(?:based|like|style|aware|free|wise|level|specific|driven|agnostic|friendly|only|scale|oriented|related|guided|enabled|powered)$", re.I)
+
+
+def _is_coined(word: str) -> bool:
+    """A model-like name: internal capitals (ModuleFormer, RCNet), letters with digits
+    (FBNetV5, GPT-4), or capitals joined by hyphens (Eigen-CAM, DAMO-YOLO)."""
+    core = word.strip("+")
+    if len(core) < 3 or not core[0].isalpha() and not core[0].isdigit():
+        return False
+    letters = [c for c in core if c.isalpha()]
+    if not letters:
+        return False
+    caps = sum(c.isupper() for c in letters)
+    has_digit = any(c.isdigit() for c in core)
+    internal_cap = any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)
+    if "-" in core:
+        parts = [p for p in core.split("-") if p]
+        return any(_is_coined(p) or (p.isupper() and len(p) >= 2) for p in parts) and caps >= 2
+    return internal_cap or (has_digit and caps >= 1) or (core.isupper() and len(core) >= 3)
+
+
+_NAME_TOKEN = re.compile(r"[A-Za-zα-ωΑ-Ω0-9][\w+\-.αβγδεζηθλμπστφψω]*[\w+]|[A-Z]")
+
+
+def _clean_name(text: str) -> str:
+    return text.strip(" ,.;:()[]\"'“”‘’")
+
+
+class RuleExtractor:
+    """Rule-based extractor; the default `Extractor`."""
+
+    name = "rules"
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or default_gazetteer()
+
+    def __call__(self, paper: Paper) -> Extraction:
+        sents = sentences(paper.title, paper.abstract)
+        cands: dict[str, Candidate] = {}
+        abbrevs = self._abbreviations(paper, sents)
+        for i, s in enumerate(sents):
+            self._lexicon(s, i, cands)
+        self._defined_terms(abbrevs, sents, cands)
+        self._title_name(sents, cands)
+        for i, s in enumerate(sents):
+            self._coined(s, i, cands, abbrevs)
+            self._head_nouns(s, i, cands)
+            self._proposals(s, i, cands)
+        self._drop_vague(cands)
+        mentions = tuple(
+            Mention(c.name, c.type, tuple(sorted(a for a in c.aliases if name_key(a) != name_key(c.name))), c.rule)
+            for c in cands.values()
+        )
+        claims = self._paper_claims(cands, sents) + self._method_claims(cands, sents)
+        urls = tuple(dict.fromkeys(u.rstrip(".") for u in CODE_URL.findall(paper.abstract)))
+        return Extraction(paper.id, mentions, tuple(claims), urls)
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def _add(self, cands, name, type_, rule, i, span=None, alias=None) -> Candidate:
+        key = name_key(name)
+        cand = cands.get(key)
+        if cand is None:
+            for c in cands.values():
+                if key in {name_key(a) for a in c.aliases}:
+                    cand = c
+                    break
+        if cand is None:
+            cand = cands[key] = Candidate(name, type_, rule, i)
+        if alias and name_key(alias) != name_key(cand.name):
+            cand.aliases.add(alias)
+        if span:
+            cand.spans.append((i, *span))
+        return cand
+
+    def _lexicon(self, s: Sentence, i: int, cands) -> None:
+        for start, end, term in self.gazetteer.find(s.text):
+            surface = s.text[start:end]
+            if surface in NOT_NAMES:
+                continue
+            self._add(cands, term.name, term.type, "lexicon", i, (start, end), alias=surface)
+
+    def _abbreviations(self, paper: Paper, sents: list[Sentence]):
+        found = []
+        for i, s in enumerate(sents):
+            for ab in find_abbreviations(s.text):
+                if ab.short in NOT_NAMES:
+                    continue
+                found.append((i, ab))
+        return found
+
+    def _type_of(self, name: str) -> str | None:
+        term = self.gazetteer.lookup(name)
+        if term:
+            return term.type
+        words = name.lower().split()
+        last = words[-1] if words else ""
+        if last in DATASET_HEADS:
+            return "Dataset"
+        if last in TASK_HEADS or " ".join(words[-2:]) in TASK_HEADS:
+            return "Task"
+        if last.rstrip("s") in {h.rstrip("s") for h in METHOD_HEADS} or last.endswith(("net", "former")):
+            return "Method"
+        return None
+
+    def _defined_terms(self, abbrevs, sents, cands) -> None:
+        """A defined acronym is an alias of its expansion, never a second entity."""
+        for i, ab in abbrevs:
+            term = self.gazetteer.lookup(ab.long) or self.gazetteer.lookup(ab.short)
+            if term:
+                cand = self._add(cands, term.name, term.type, "lexicon", i, alias=ab.short)
+                cand.aliases.add(ab.long)
+                # the short form may have been taken for a separate entity by the lexicon
+                cands.pop(name_key(ab.short), None) if name_key(ab.short) != name_key(term.name) else None
+                continue
+            long_ = ab.long
+            words = long_.split()
+            while words and words[0].lower() in GENERIC_MODIFIERS:
+                words = words[1:]
+            long_ = " ".join(words)
+            type_ = self._type_of(long_) or "Method"
+            if not long_ or name_key(long_) in VAGUE:
+                continue
+            existing = cands.pop(name_key(ab.short), None)
+            cand = self._add(cands, long_, type_, "abbreviation", i, alias=ab.short)
+            if existing:
+                cand.aliases |= existing.aliases
+                cand.spans += existing.spans
+
+    def _title_name(self, sents, cands) -> None:
+        """"Name: subtitle" titles name what the paper proposes."""
+        if not sents or not sents[0].is_title:
+            return
+        title = sents[0].text
+        m = re.match(r"^\s*([^:]{2,40}?)\s*:\s+(.+)$", title)
+        if not m:
+            return
+        head, rest = m.group(1).strip(), m.group(2)
+        acr = re.match(r"^(.*?)\s*\(([^)]+)\)$", head)
+        alias = None
+        if acr:
+            head, alias = acr.group(1).strip(), acr.group(2).strip()
+        head = _clean_name(head)
+        if len(head.split()) > 4 or not any(c.isupper() or c.isdigit() for c in head[1:]) and len(head.split()) > 1:
+            return
+        if head.split()[0].lower() in {"towards", "toward", "on", "beyond", "rethinking", "revisiting", "when", "why", "what", "how", "is", "are", "do", "does", "can"}:
+            return
+        type_ = "Dataset" if re.search(r"\b(?:dataset|benchmark|corpus)\b", rest[:60], re.I) else "Method"
+        term = self.gazetteer.lookup(head)
+        if term is not None and term.type != type_:
+            return
+        cand = self._add(cands, head, type_, "title-name", 0, alias=alias)
+        cand.proposed_by, cand.proposed_sentence = "title-name", 0
+        # "X: A Long Form Name for ..." where the long form spells X's initials
+        lf = re.match(r"^(?:an?|the)\s+(.+?)(?:\s+(?:for|with|via|on|in|to|using|based|that)\b|[,:]|$)", rest, re.I)
+        if lf:
+            from kg.extract.abbrev import _best_long_form
+
+            letters = re.sub(r"[^A-Za-z]", "", head.split("-")[0])
+            if len(letters) >= 2 and _best_long_form(letters, lf.group(1)) == lf.group(1):
+                cand.aliases.add(lf.group(1))
+
+    def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
+        for m in _NAME_TOKEN.finditer(s.text):
+            word = m.group().rstrip(".-")
+            if not _is_coined(word) or word in NOT_NAMES or word.rstrip("s") in NOT_NAMES or AFFIX_WORDS.search(word):
+                continue
+            if _inside_url(s.text, m.start()):
+                continue
+            if name_key(word) in cands or any(name_key(word) in {name_key(a) for a in c.aliases} for c in cands.values()):
+                self._add(cands, word, "Method", "coined-name", i, (m.start(), m.start() + len(word)))
+                continue
+            if re.fullmatch(r"[A-Z]{1,2}\d*|\d+[A-Za-z]{0,2}|[A-Z]\d+[a-z]?|\d+(?:\.\d+)?[xX%]?", word):
+                continue
+            if re.fullmatch(r"\d+[A-Za-z]+|[A-Za-z]+\d+[KMB]?", word) and any(c.isdigit() for c in word[:1]):
+                continue
+            term = self.gazetteer.lookup(word)
+            if term is not None:
+                continue
+            rule = "acronym" if word.isupper() else "coined-name"
+            type_ = "Method"
+            after = s.text[m.end(): m.end() + 30].lower()
+            if re.match(r"\s*(?:dataset|benchmark|corpus)\b", after):
+                type_ = "Dataset"
+            self._add(cands, word, type_, rule, i, (m.start(), m.start() + len(word)))
+
+    def _head_nouns(self, s: Sentence, i: int, cands) -> None:
+        """Descriptive names: up to three content modifiers before a task, method or dataset head."""
+        toks = tokens(s.text)
+        words = [s.text[a:b] for a, b in toks]
+        for j, w in enumerate(words):
+            lw = w.lower()
+            if lw in TASK_HEADS:
+                type_ = "Task"
+            elif lw in METHOD_HEADS:
+                type_ = "Method"
+            elif lw in DATASET_HEADS:
+                type_ = "Dataset"
+            else:
+                continue
+            k = j
+            while k > 0 and j - k < 3:
+                prev = words[k - 1]
+                gap = s.text[toks[k - 1][1]: toks[k][0]]
+                low = prev.lower()
+                if gap not in (" ", "-") or low in GENERIC_MODIFIERS or low in STOPWORDS or not prev[0].isalpha():
+                    break
+                if low.endswith("ly") or (low.endswith("ing") and type_ != "Task" and k - 1 == j - 1 and False):
+                    break
+                if type_ != "Dataset" and prev[0].isupper() and k - 1 > 0 and not prev.isupper():
+                    pass
+                k -= 1
+            if k == j:
+                continue
+            start, end = toks[k][0], toks[j][1]
+            if type_ == "Dataset":
+                # "the X dataset": the name is X, written with capitals or digits
+                while k < j - 1 and not any(c.isupper() or c.isdigit() for c in words[k]):
+                    k += 1  # dataset names start at their first capitalised word
+                start = toks[k][0]
+                name = s.text[start: toks[j - 1][1]]
+                if not any(c.isupper() or c.isdigit() for c in words[k]):
+                    continue
+                if self.gazetteer.lookup(name):
+                    continue
+                self._add(cands, name, "Dataset", "dataset-head", i, (start, toks[j - 1][1]), alias=s.text[start:end])
+                continue
+            phrase = s.text[start:end]
+            if self.gazetteer.lookup(phrase) or any(
+                a <= start < b or a < end <= b for (si, a, b) in _spans(cands) if si == i
+            ):
+                continue
+            name = _singular(phrase) if type_ == "Method" else phrase
+            if name_key(name) in VAGUE:
+                continue
+            self._add(cands, name, type_, "head-noun", i, (start, end), alias=phrase)
+
+    def _proposals(self, s: Sentence, i: int, cands) -> None:
+        text = s.text
+        for m in NAMING_CUE.finditer(text):
+            nm = _NAME_TOKEN.match(text, m.end()) or re.match(r"[\"“']([^\"”']{2,40})[\"”']", text[m.end():])
+            if nm:
+                name = _clean_name(nm.group(1) if nm.re.groups else nm.group())
+                if name and name not in NOT_NAMES and (name[0].isupper() or _is_coined(name)):
+                    cand = self._find(cands, name) or self._add(cands, name, "Method", "naming-cue", i)
+                    if not cand.proposed_by:
+                        cand.proposed_by, cand.proposed_sentence = "naming-cue", i
+        for m in PROPOSE_CUE.finditer(text):
+            window_end = len(text)
+            stop = re.search(r"[.;]|\b(?:which|that|to|for|where|while|and we)\b", text[m.end():])
+            clause_end = m.end() + stop.start() if stop else window_end
+            clause_end = max(clause_end, m.end() + 1)
+            # names within the clause (", X," appositions included)
+            for cand in cands.values():
+                if cand.proposed_by or cand.type not in ("Method", "Dataset"):
+                    continue
+                for si, a, b in cand.spans:
+                    if si == i and m.end() <= a < min(clause_end + 40, window_end) and cand.rule in (
+                        "coined-name", "acronym", "abbreviation", "head-noun", "dataset-head", "naming-cue", "title-name"
+                    ):
+                        if a > clause_end and not re.match(r"\s*,?\s*", text[clause_end:a]):
+                            continue
+                        cand.proposed_by, cand.proposed_sentence = "propose-cue", i
+                        break
+        for m in re.finditer(r"\b(?:the proposed|our proposed|our)\s+", text, re.I):
+            nm = _NAME_TOKEN.match(text, m.end())
+            if nm and _is_coined(nm.group()):
+                cand = self._find(cands, nm.group().rstrip(".-"))
+                if cand and not cand.proposed_by:
+                    cand.proposed_by, cand.proposed_sentence = "proposed-ref", i
+
+    def _find(self, cands, name: str) -> Candidate | None:
+        key = name_key(name)
+        if key in cands:
+            return cands[key]
+        for c in cands.values():
+            if key in {name_key(a) for a in c.aliases}:
+                return c
+        return None
+
+    def _drop_vague(self, cands) -> None:
+        for key in [k for k, c in cands.items() if k in VAGUE or not k or c.name in NOT_NAMES]:
+            del cands[key]
+        # descriptive phrases are kept only with support: proposed, in the title, repeated,
+        # or capitalised like a name ("Gamba Cell")
+        for key in [k for k, c in cands.items() if c.rule == "head-noun" and not c.proposed_by and not _supported(c)]:
+            del cands[key]
+        # acronyms seen once with no cue are usually noise (units, metrics, section names)
+        for key in [k for k, c in cands.items() if c.rule == "acronym" and not c.proposed_by and len(c.spans) < 2]:
+            del cands[key]
+
+    # -- claims ---------------------------------------------------------------------------
+
+    def _evidence(self, sents, i) -> Evidence:
+        s = sents[i]
+        return Evidence(s.text, s.start, s.end)
+
+    def _paper_claims(self, cands, sents) -> list[Claim]:
+        claims = []
+        for c in cands.values():
+            conf = RULE_CONFIDENCE.get(c.rule, 0.6)
+            first = c.spans[0][0] if c.spans else c.sentence
+            if c.proposed_by:
+                claims.append(Claim(PAPER, "proposes", c.name, self._evidence(sents, c.proposed_sentence), c.proposed_by, max(conf, 0.8)))
+                if c.type == "Dataset":
+                    claims.append(Claim(PAPER, "evaluatesOn", c.name, self._evidence(sents, first), "dataset/proposed", 0.7))
+                continue
+            if c.type == "Method":
+                claims.append(Claim(PAPER, "mentions", c.name, self._evidence(sents, first), f"mentions/{c.rule}", conf))
+            elif c.type == "Dataset":
+                ev = self._dataset_evidence(c, sents)
+                if ev is not None:
+                    claims.append(Claim(PAPER, "evaluatesOn", c.name, self._evidence(sents, ev[0]), ev[1], conf))
+            elif c.type == "Hardware":
+                claims.append(Claim(PAPER, "usesHardware", c.name, self._evidence(sents, first), f"uses-hardware/{c.rule}", conf))
+            elif c.type == "Task":
+                claims.append(Claim(PAPER, "addresses", c.name, self._evidence(sents, first), f"addresses/{c.rule}", conf))
+        return claims
+
+    def _dataset_evidence(self, c: Candidate, sents) -> tuple[int, str] | None:
+        """The sentence reporting results on the dataset; None if it is only pre-training data."""
+        spans = c.spans or [(c.sentence, 0, 0)]
+        pretrain_only = True
+        for si, a, _ in spans:
+            text = sents[si].text
+            if not PRETRAIN_ONLY.search(text[:a]):
+                pretrain_only = False
+            if EVAL_CUE.search(text) and not PRETRAIN_ONLY.search(text[:a]):
+                return si, "evaluates-on/result-cue"
+        if pretrain_only and spans[0][2]:
+            return None
+        return spans[0][0], "evaluates-on/mention"
+
+    def _method_claims(self, cands, sents) -> list[Claim]:
+        methods = [c for c in cands.values() if c.type == "Method"]
+        proposed = [c for c in methods if c.proposed_by]
+        main = min(proposed, key=lambda c: (c.rule != "title-name", c.proposed_sentence), default=None)
+        claims: list[Claim] = []
+        seen: set[tuple[str, str, str]] = set()
+
+        def claim(subj, pred, obj, i, rule, conf):
+            if subj is None or obj is subj or (pred == "outperforms" and obj.proposed_by and not subj.proposed_by):
+                return
+            if pred == "outperforms" and obj.proposed_by and subj.proposed_by and obj is main:
+                return
+            key = (subj.name, pred, obj.name)
+            if key not in seen:
+                seen.add(key)
+                claims.append(Claim(subj.name, pred, obj.name, self._evidence(sents, i), rule, conf))
+
+        for i, s in enumerate(sents):
+            if s.is_title:
+                continue
+            text = s.text
+            spans = sorted(((a, b, c) for c in methods for si, a, b in c.spans if si == i), key=lambda t: t[0])
+            own = [t for t in spans if t[2].proposed_by]
+
+            def subject_before(pos):
+                before = [t for t in spans if t[1] <= pos]
+                if before:
+                    return before[-1][2]
+                if re.search(r"\b(?:our|we|it|they|the proposed|this (?:model|method|approach|network))\b", text[:pos], re.I):
+                    return own[0][2] if own else main
+                return None
+
+            def objects(from_pos):
+                stop = re.search(r"[;]|\b(?:while|whereas|but|which|and (?:achiev|yield|reduc|improv|obtain)\w*)\b", text[from_pos:])
+                limit = from_pos + stop.start() if stop else len(text)
+                return [t[2] for t in spans if from_pos <= t[0] < limit]
+
+            for m in WIN_CUE.finditer(text):
+                if NEGATION.search(text[max(0, m.start() - 40): m.start()]):
+                    continue
+                subj = subject_before(m.start())
+                for obj in objects(m.end()):
+                    claim(subj, "outperforms", obj, i, "outperforms/cue", 0.75)
+            if GAIN_CUE.search(text) and not NEGATION.search(text):
+                for m in COMPARE_CUE.finditer(text):
+                    subj = subject_before(m.start()) if not own else own[0][2]
+                    if subj is not None and subj.proposed_by:
+                        for obj in objects(m.end())[:3]:
+                            claim(subj, "outperforms", obj, i, "outperforms/compared-gain", 0.6)
+            for m in EXTEND_CUE.finditer(text):
+                if NEGATION.search(text[max(0, m.start() - 40): m.start()]):
+                    continue
+                if not text[: m.start()].strip():
+                    # "Based on X and Y, we introduce Z": Z extends X and Y
+                    comma = text.find(",", m.end())
+                    if comma < 0:
+                        continue
+                    targets = [t[2] for t in spans if m.end() <= t[0] < comma]
+                    later = [t[2] for t in spans if t[0] > comma and t[2].proposed_by]
+                    subj = later[0] if later else main
+                    for obj in targets:
+                        claim(subj, "extends", obj, i, "extends/sentence-initial", 0.65)
+                    continue
+                subj = subject_before(m.start())
+                if subj is None or not subj.proposed_by:
+                    continue
+                objs = objects(m.end())
+                gap = text[m.end(): m.end() + 80]
+                for obj in objs[: 3 if re.search(r"\band\b|,", gap) else 1]:
+                    claim(subj, "extends", obj, i, "extends/cue", 0.7)
+        return claims
+
+
+def _supported(c: Candidate) -> bool:
+    sentences_seen = {si for si, _, _ in c.spans}
+    if 0 in sentences_seen and c.type == "Task":
+        return True
+    if len(sentences_seen) >= 2:
+        return True
+    return any(w[:1].isupper() for w in c.name.split()[1:])
+
+
+def _inside_url(text: str, pos: int) -> bool:
+    start = text.rfind(" ", 0, pos) + 1
+    return "://" in text[start: pos + 1] or text[start:pos].startswith("www.")
+
+
+def _spans(cands):
+    for c in cands.values():
+        yield from c.spans
+
+
+def _singular(phrase: str) -> str:
+    words = phrase.split(" ")
+    last = words[-1]
+    if last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        last = last[:-1]
+    return " ".join(words[:-1] + [last])

@@ -1,0 +1,85 @@
+"""Text utilities shared by the extraction rules: names, sentences, tokens."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.·_]+")
+
+
+_GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψω", (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau "
+    "upsilon phi chi psi omega").split()))
+
+
+def name_key(name: str) -> str:
+    """The matching key SCHEMA.md defines: case-folded, without spaces, hyphens and
+    dots, and without a trailing plural "s". Greek letters are spelled out, since
+    listings write "γ-MoD" and "gamma-MoD" for one name."""
+    key = _SEPARATORS.sub("", name.casefold())
+    if not key.isascii():
+        key = "".join(_GREEK.get(c, c) for c in key)
+    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]
+    return key
+
+
+def exact_key(name: str) -> str:
+    """Like name_key but case-sensitive: acronyms ("SAM", "MoE") must match as written."""
+    key = _SEPARATORS.sub("", name)
+    if len(key) > 2 and key.endswith("s") and key[-2].isupper():
+        key = key[:-1]  # "CNNs" -> "CNN"
+    return key
+
+
+def slug(name: str) -> str:
+    """Readable, IRI-safe identifier part: "ResNet-50" -> "resnet-50", "C++" -> "c-plus-plus"."""
+    text = name.casefold().replace("+", "-plus-")
+    text = re.sub(r"[^0-9a-z\u00c0-\uffff]+", "-", text).strip("-")
+    return text or "x"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset in the abstract; -1 for the title
+    end: int
+    is_title: bool = False
+
+
+# A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote,
+# unless the dot ends a common abbreviation ("e.g.", "et al.", "Fig.").
+_ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|Fig|Eq|Sec|resp|approx|cf|al|No)|\b[A-Z])$")
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if _ABBREV_BEFORE_DOT.search(text[start : m.start()]):
+            continue
+        end = m.end()
+        seg = text[start:end].rstrip()
+        if seg:
+            spans.append((start, start + len(seg)))
+        start = end
+    tail = text[start:].rstrip()
+    if tail.strip():
+        spans.append((start, start + len(tail)))
+    return spans
+
+
+def sentences(title: str, abstract: str) -> list[Sentence]:
+    out = [Sentence(title, -1, -1, True)] if title.strip() else []
+    out += [Sentence(abstract[s:e], s, e) for s, e in split_sentences(abstract)]
+    return out
+
+
+TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+'’](?=\w)|\+)*\+*")
+
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """Word spans; hyphens, dots and spaces separate tokens (name keys ignore them)."""
+    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]

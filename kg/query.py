@@ -1,0 +1,175 @@
+"""SPARQL over an export, with pyoxigraph.
+
+    run_query("exports/graph.ttl", "SELECT ...", fmt="table")   # or "csv", "json"
+
+SELECT gives an aligned text table (IRIs shortened with the known prefixes), SPARQL 1.1 CSV or
+SPARQL 1.1 JSON results; ASK gives "true"/"false" (JSON: {"head":{},"boolean":true}); CONSTRUCT
+and DESCRIBE give Turtle. The known prefixes (kg:, schema:, dcterms:, skos:, prov:, rdf:, rdfs:,
+xsd:, owl:, void: and the instance prefixes paper:, method:, dataset:, hardware:, task:,
+statement:) are predeclared, so queries may use them without PREFIX lines.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.rdf import DEFAULT_BASE_IRI, VOID, XSD, graph_triples, prefixes
+
+FORMATS = ("table", "csv", "json")
+
+
+class QueryError(ValueError):
+    """A SPARQL query could not be parsed or evaluated; str() is a one-line message."""
+
+
+_OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE,
+               ".nt": ox.RdfFormat.N_TRIPLES, ".ntriples": ox.RdfFormat.N_TRIPLES,
+               ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD}
+
+
+def open_store(path: str | os.PathLike) -> ox.Store:
+    """An in-memory pyoxigraph Store holding the export at `path` (.ttl, .nt or .jsonld)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such export file")
+    fmt = _OX_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
+    store = ox.Store()
+    store.load(path=str(path), format=fmt)
+    return store
+
+
+def store_from_graph(G: nx.MultiDiGraph) -> ox.Store:
+    """An in-memory Store holding the RDF form of a networkx graph (no file needed)."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph_triples(G))
+    return store
+
+
+def _as_store(source) -> ox.Store:
+    if isinstance(source, ox.Store):
+        return source
+    if isinstance(source, nx.Graph):
+        return store_from_graph(source)
+    return open_store(source)
+
+
+def _base_iri(store: ox.Store) -> str:
+    for q in store.quads_for_pattern(None, ox.NamedNode(VOID + "uriSpace"), None):
+        return q.object.value
+    return DEFAULT_BASE_IRI
+
+
+def known_prefixes(store: ox.Store) -> dict[str, str]:
+    return prefixes(_base_iri(store))
+
+
+def _one_line(message: str) -> str:
+    text = " ".join(message.split())
+    m = re.match(r"(error at \d+:\d+): expected one of Prefix not found", text)
+    if m:
+        return f"{m.group(1)}: undeclared prefix"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def run_query(path_or_store, sparql: str, fmt: str = "table") -> str:
+    """Run `sparql` over an export path, a pyoxigraph Store or a networkx graph; see module doc."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown result format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    store = _as_store(path_or_store)
+    prefix_map = known_prefixes(store)
+    try:
+        result = store.query(sparql, prefixes=prefix_map)
+        if isinstance(result, ox.QueryBoolean):
+            if fmt == "json":
+                return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")
+            return "true" if bool(result) else "false"
+        if isinstance(result, ox.QueryTriples):
+            triples = list(result)
+            body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefix_map).decode("utf-8")
+            return _used_prefixes_only(body)
+        if fmt == "csv":
+            return result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+        if fmt == "json":
+            return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")
+        variables = [v.value for v in result.variables]
+        rows = [[_show(sol[v], prefix_map) for v in variables] for sol in result]
+    except SyntaxError as exc:
+        raise QueryError(_one_line(str(exc))) from None
+    except OSError as exc:  # evaluation errors
+        raise QueryError(_one_line(str(exc))) from None
+    return format_table(variables, rows)
+
+
+def _used_prefixes_only(turtle: str) -> str:
+    """pyoxigraph writes every given prefix; keep the ones the body uses, sorted."""
+    lines = turtle.splitlines(keepends=True)
+    head = [ln for ln in lines if ln.startswith("@prefix ")]
+    body = "".join(ln for ln in lines if not ln.startswith("@prefix "))
+    used = sorted(ln for ln in head if re.search(r"(?<![\w-])" + re.escape(ln.split()[1]), body))
+    return "".join(used) + ("\n" if used else "") + body
+
+
+# --- text table -----------------------------------------------------------------------------
+
+def _shorten(iri: str, prefix_map: dict[str, str]) -> str:
+    best = None
+    for p, ns in prefix_map.items():
+        if iri.startswith(ns) and len(iri) > len(ns) and (best is None or len(ns) > len(best[1])):
+            best = (p, ns)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else f"<{iri}>"
+
+
+def _show(term, prefix_map: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return _shorten(term.value, prefix_map)
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        text = term.value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        if term.language:
+            return f"{text}@{term.language}"
+        return text
+    return str(term)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> str:
+    """Aligned plain-text table: header, a dashed rule, the rows, and a row count."""
+    widths = [_width(h) for h in header]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], _width(cell))
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out.extend(line(r) for r in rows)
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+# --- saved queries --------------------------------------------------------------------------
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "schema" / "queries"
+
+
+def saved_queries(directory: str | os.PathLike = QUERIES_DIR) -> dict[str, dict[str, str]]:
+    """name -> {"title", "description", "path", "sparql"} for every .rq file in `directory`."""
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(Path(directory).glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        meta = dict(re.findall(r"^#\s*(title|description):\s*(.*?)\s*$", text, flags=re.M))
+        out[path.stem] = {"title": meta.get("title", path.stem), "description": meta.get("description", ""),
+                          "path": str(path), "sparql": text}
+    return out

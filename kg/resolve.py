@@ -1,0 +1,159 @@
+"""Resolution: the only stage that looks across papers.
+
+Clusters the mentions of all papers into entities (exact name keys, aliases,
+then fuzzy matching with guards) and gives each entity a stable node id.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from kg.extract.lexicon import default_gazetteer
+from kg.extract.text import name_key, slug
+from kg.records import Entity, Extraction
+
+FUZZY_THRESHOLD = 92
+# Words that make a different model or dataset when they differ: sizes, versions, splits.
+_MARKERS = re.compile(r"\d+|\b(?:tiny|small|base|large|huge|giant|xl|xxl|mini|nano|medium|lite|plus|pro|ultra|v\d*|[a-z])\b|\+", re.I)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    entities: tuple[Entity, ...]
+    index: dict[tuple[str, str, str], str]  # (paper id, type, mention name) -> entity id
+
+    def entity_id(self, paper_id: str, type_: str, name: str) -> str:
+        return self.index[(paper_id, type_, name)]
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)  # smaller root wins: order-independent
+
+
+def _ambiguous_alias(alias: str) -> bool:
+    """Short acronyms ("TT", "SAM") name different things in different papers."""
+    core = re.sub(r"[\W_]", "", alias)
+    return len(core) <= 5 and sum(c.isupper() for c in core) >= 2
+
+
+def markers(name: str) -> tuple[str, ...]:
+    return tuple(m.lower() for m in _MARKERS.findall(name))
+
+
+def fuzzy_same(a: str, b: str) -> bool:
+    """Spelling variants match; size, version and split markers must agree
+    (CIFAR-10 vs CIFAR-100, ResNet-50 vs ResNet-101, GPT-2 vs GPT-3)."""
+    if markers(a) != markers(b):
+        return False
+    ka, kb = name_key(a), name_key(b)
+    if min(len(ka), len(kb)) < 6:
+        return False
+    return fuzz.ratio(ka, kb) >= FUZZY_THRESHOLD
+
+
+def resolve(extractions: list[Extraction]) -> Resolution:
+    uf = _UnionFind()
+    names: dict[str, Counter] = defaultdict(Counter)  # node key -> surface counts
+    canonical: dict[str, str] = {}  # node key -> lexicon name
+    gazetteer = default_gazetteer()
+    by_alias: dict[tuple[str, str], str] = {}
+
+    def node(type_: str, key: str) -> str:
+        return f"{type_}\t{key}"
+
+    for ex in extractions:
+        for m in ex.mentions:
+            root = node(m.type, name_key(m.name))
+            uf.find(root)
+            names[root][m.name] += 1
+            term = gazetteer.lookup(m.name)
+            if term is not None and term.type == m.type and term.name == m.name:
+                canonical[root] = term.name
+            for alias in m.aliases:
+                names[root]  # noqa: B018 - ensure present
+                if _ambiguous_alias(alias) and not (term and term.name == m.name):
+                    continue
+                akey = node(m.type, name_key(alias))
+                if akey in by_alias:
+                    uf.union(root, by_alias[akey])
+                else:
+                    by_alias[akey] = root
+                if akey in names:
+                    uf.union(root, akey)
+    for akey, root in by_alias.items():
+        if akey in names:
+            uf.union(root, akey)
+
+    # fuzzy pass within each type, blocked by the first two characters of the key
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in sorted(names):
+        type_, k = key.split("\t", 1)
+        blocks[(type_, k[:2])].append(key)
+    for block in blocks.values():
+        for x in range(len(block)):
+            for y in range(x + 1, len(block)):
+                a, b = block[x], block[y]
+                if uf.find(a) != uf.find(b):
+                    na = names[a].most_common(1)[0][0]
+                    nb = names[b].most_common(1)[0][0]
+                    if fuzzy_same(na, nb):
+                        uf.union(a, b)
+
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for key in names:
+        clusters[uf.find(key)].append(key)
+
+    entities: list[Entity] = []
+    key_to_id: dict[str, str] = {}
+    used_ids: set[str] = set()
+    alias_sets: dict[str, set[str]] = defaultdict(set)
+    for ex in extractions:
+        for m in ex.mentions:
+            alias_sets[uf.find(node(m.type, name_key(m.name)))].update(m.aliases)
+    for root in sorted(clusters, key=lambda r: (r.split("\t")[0], _label(clusters[r], names, canonical))):
+        members = clusters[root]
+        type_ = root.split("\t", 1)[0]
+        label = _label(members, names, canonical)
+        surfaces = {n for k in members for n in names[k]} | alias_sets[root]
+        aliases = tuple(sorted({s for s in surfaces if s != label}, key=str.casefold))
+        base = f"{type_.lower()}/{slug(label)}"
+        node_id, n = base, 2
+        while node_id in used_ids:
+            node_id, n = f"{base}-{n}", n + 1
+        used_ids.add(node_id)
+        entities.append(Entity(node_id, type_, label, aliases))
+        for k in members:
+            key_to_id[k] = node_id
+
+    index = {}
+    for ex in extractions:
+        for m in ex.mentions:
+            index[(ex.paper_id, m.type, m.name)] = key_to_id[uf.find(node(m.type, name_key(m.name)))]
+    return Resolution(tuple(entities), index)
+
+
+def _label(members: list[str], names: dict[str, Counter], canonical: dict[str, str]) -> str:
+    for k in sorted(members):
+        if k in canonical:
+            return canonical[k]
+    counts: Counter = Counter()
+    for k in members:
+        counts.update(names[k])
+    # most frequent surface; ties go to the one with the most capitals kept, then alphabetical
+    return min(counts, key=lambda s: (-counts[s], s.endswith("s") and not s.endswith("ss"), s))
