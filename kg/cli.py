@@ -144,10 +144,21 @@ def view(graph, out, focus, hops, types, max_nodes):
     try:
         shown = write_html(G, out, focus=focus, hops=hops, max_nodes=max_nodes,
                            types=[t.strip() for t in types.split(",")] if types else None)
-    except KeyError as exc:
-        _fail(str(exc.args[0]) if exc.args else str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
     click.echo(f"wrote {out} ({shown.get('nodes', '?')} nodes, {shown.get('edges', '?')} edges)")
 
+
+def _add_optional_commands() -> None:
+    """Commands that live in their own modules register here."""
+    try:
+        from kg.serve import serve_command
+    except ImportError:  # pragma: no cover - module not present
+        return
+    main.add_command(serve_command, name="serve")
+
+
+_add_optional_commands()
 
 if __name__ == "__main__":
     main()

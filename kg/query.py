@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.rdf import DEFAULT_BASE_IRI, VOID, XSD, graph_triples, prefixes
+from kg.rdf import DEFAULT_BASE_IRI, VOID, graph_triples, prefixes
 
 FORMATS = ("table", "csv", "json")
 

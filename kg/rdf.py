@@ -21,7 +21,9 @@ survives the round trip.
 from __future__ import annotations
 
 import contextvars
+import gc
 import hashlib
+import re
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Iterable, Iterator
@@ -86,6 +88,9 @@ _ASCII_OK = frozenset(
 )
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]*")
+
+
 def _ucschar(cp: int) -> bool:
     """RFC 3987 ucschar: non-ASCII characters allowed verbatim in an IRI path."""
     if 0xA0 <= cp <= 0xD7FF or 0xF900 <= cp <= 0xFDCF or 0xFDF0 <= cp <= 0xFFEF:
@@ -98,7 +103,7 @@ def _ucschar(cp: int) -> bool:
 def encode_id(node_id: str) -> str:
     """Percent-encode whatever is not valid in an IRI path (including '%' itself, so that
     `decode_id` is an exact inverse). Letters outside ASCII are kept, as IRIs allow."""
-    if all(c in _ASCII_OK for c in node_id):
+    if _PLAIN_ID.fullmatch(node_id):
         text = node_id
     else:
         out = []
@@ -164,6 +169,14 @@ class _Terms:
 
     def __init__(self) -> None:
         self.iris: dict[str, ox.NamedNode] = {}
+        self.lits: dict = {}
+
+    def lit(self, value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
+        key = (value, datatype)
+        node = self.lits.get(key)
+        if node is None:
+            node = self.lits[key] = ox.Literal(value) if datatype is None else ox.Literal(value, datatype=datatype)
+        return node
 
     def iri(self, value: str) -> ox.NamedNode:
         node = self.iris.get(value)
@@ -183,7 +196,13 @@ def graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
     cache = _cache.get()
     if cache is not None and id(G) in cache:
         return cache[id(G)][1]
-    triples = _graph_triples(G)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of small acyclic objects: the cyclic GC only slows this down
+    try:
+        triples = _graph_triples(G)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     if cache is not None:
         cache[id(G)] = (G, triples)  # keep G alive so its id() is not reused
     return triples
@@ -291,15 +310,15 @@ def _graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
         if data.get("paper") is not None:
             out.append(Triple(s, p_derived, T.iri(node_iri(base, data["paper"]))))
         if data.get("evidence") is not None:
-            out.append(Triple(s, p_evidence, Literal(data["evidence"])))
+            out.append(Triple(s, p_evidence, T.lit(data["evidence"])))
         if data.get("start") is not None:
-            out.append(Triple(s, p_start, Literal(str(int(data["start"])), datatype=xsd_integer)))
+            out.append(Triple(s, p_start, T.lit(str(int(data["start"])), xsd_integer)))
         if data.get("end") is not None:
-            out.append(Triple(s, p_end, Literal(str(int(data["end"])), datatype=xsd_integer)))
+            out.append(Triple(s, p_end, T.lit(str(int(data["end"])), xsd_integer)))
         if data.get("rule") is not None:
-            out.append(Triple(s, p_rule, Literal(str(data["rule"]))))
+            out.append(Triple(s, p_rule, T.lit(str(data["rule"]))))
         if data.get("confidence") is not None:
-            out.append(Triple(s, p_conf, Literal(format_decimal(data["confidence"]), datatype=xsd_decimal)))
+            out.append(Triple(s, p_conf, T.lit(format_decimal(data["confidence"]), xsd_decimal)))
         blocks.append((s.value, out))
 
     blocks.sort(key=lambda b: b[0])

@@ -230,12 +230,15 @@ def select_nodes(
     max_nodes: int | None = 1500,
 ) -> list:
     """The nodes `write_html` draws, in a deterministic order."""
+    return _select(G, _paper_counts(G), focus=focus, hops=hops, types=types, max_nodes=max_nodes)
+
+
+def _select(G, counts, *, focus, hops, types, max_nodes) -> list:
     if max_nodes is not None and max_nodes < 1:
         raise ValueError("max_nodes must be >= 1 (or None for no limit)")
     if hops < 0:
         raise ValueError("hops must be >= 0")
     allowed = _candidates(G, types)
-    counts = _paper_counts(G)
     if focus is not None:
         return _select_focus(G, resolve_node(G, focus), hops, allowed, counts, max_nodes)
     if max_nodes is None or len(allowed) <= max_nodes:
@@ -340,6 +343,7 @@ def _page_data(G, nodes: list, counts: dict, title: str) -> dict:
     }
     return {
         "title": title,
+        "base_iri": str(G.graph.get("base_iri", "https://w3id.org/mlkg/id/")),
         "colors": TYPE_COLORS,
         "types": list(NODE_TYPES),
         "predicates": list(PREDICATES),
@@ -375,7 +379,7 @@ def write_html(
     the graph's totals and whether the view is a subset.
     """
     counts = _paper_counts(G)
-    nodes = select_nodes(G, focus=focus, hops=hops, types=types, max_nodes=max_nodes)
+    nodes = _select(G, counts, focus=focus, hops=hops, types=types, max_nodes=max_nodes)
     data = _page_data(G, nodes, counts, title)
     page = render_page(data, title)
     with atomic_open(path, "w") as fh:
@@ -727,6 +731,7 @@ _PAGE_JS = r"""
     body.appendChild(badge);
     body.appendChild(el("h2", n.type === "Paper" ? n.title : n.label));
     if (n.aliases.length) kv(body, "Aliases", n.aliases.join(", "));
+    kv(body, "IRI", safeLink(DATA.base_iri + n.id));
     var rels = incident.get(id) || [];
     if (n.type === "Paper") {
       if (n.date) kv(body, "Date", n.date);
@@ -834,13 +839,14 @@ _PAGE_JS = r"""
   api.select = function (id) {
     if (!byId.has(id)) return false;
     network.selectNodes([id]);
-    selected = id;
+    var wasHidden = panel.hidden;
+    showNode(id);
+    if (wasHidden) network.setSize();  // the panel took room: refit the canvas before centring
     if (!nodeHidden.get(id)) {
       network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: api.ready ? { duration: 400 } : false });
     } else {
       status.textContent = "\u201c" + byId.get(id).label + "\u201d is hidden by the current filters";
     }
-    showNode(id);
     return true;
   };
   api.search = function (text) {

@@ -248,5 +248,16 @@ def test_large_graph_max_nodes(session, tmp_path):
     assert session.js("kgView.search('alias-0')") == e0
     assert session.js("kgView.selectedNode()") == e0
     assert time.perf_counter() - t0 < 5
+    # a hub's panel is capped, with a button revealing the rest
+    session.js("kgView.setMaxNodes(0)")
+    session.js("id => kgView.select(id)", top)
+    papers = session.page.locator("#kg-panel ul").first.locator("li")
+    assert papers.count() == 50
+    more = session.page.locator("#kg-panel .kg-more", has_text="papers")
+    more.click()
+    assert papers.count() > 50
+    # big views label only the selected node's edges
+    assert session.js("Object.values(kgView.network.body.edges).filter(e => (e.options.label || '').trim()).length") \
+        == session.js("id => kgView.network.getConnectedEdges(id).length", top)
     session.assert_clean()
     print(f"1500-node page ready in {seconds:.1f}s")

@@ -85,5 +85,6 @@ def export(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: Iterable[str
 
 from kg.export import rdf_formats as _rdf_formats  # noqa: E402,F401  (registers turtle, ntriples, jsonld)
 from kg.export import graphml as _graphml  # noqa: E402,F401  (registers graphml)
+from kg.export import html as _html  # noqa: E402,F401  (registers html)
 
 __all__ = ["Exporter", "register_exporter", "exporters", "get_exporter", "export"]

@@ -108,6 +108,7 @@ GAIN_CUE = re.compile(
     r"(?:\+\s?\d|\b(?:higher|better|fewer|lower (?:error|latency|cost)|improv\w+|gains?|faster|outperform\w*|surpass\w*|speed-?up)\b)",
     re.I,
 )
+NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
 PRETRAIN_ONLY = re.compile(r"\bpre-?train(?:ed|ing)? (?:on|with)\s+$", re.I)
 
 CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|codeberg\.org)/[^\s)\]}>,;\"']+")
@@ -187,6 +188,13 @@ class RuleExtractor:
             self._head_nouns(s, i, cands)
             self._proposals(s, i, cands)
         self._drop_vague(cands)
+        for c in cands.values():
+            # what a paper proposes is a method or a dataset; a guessed Task type yields
+            if c.proposed_by and c.type not in ("Method", "Dataset"):
+                if c.rule == "lexicon":
+                    c.proposed_by = ""
+                else:
+                    c.type = "Method"
         mentions = tuple(
             Mention(c.name, c.type, tuple(sorted(a for a in c.aliases if name_key(a) != name_key(c.name))), c.rule)
             for c in cands.values()
@@ -262,7 +270,8 @@ class RuleExtractor:
             if not long_ or name_key(long_) in VAGUE:
                 continue
             existing = cands.pop(name_key(ab.short), None)
-            cand = self._add(cands, long_, type_, "abbreviation", i, alias=ab.short)
+            span = (ab.end - len(long_), ab.end)
+            cand = self._add(cands, long_, type_, "abbreviation", i, span, alias=ab.short)
             if existing:
                 cand.aliases |= existing.aliases
                 cand.spans += existing.spans
@@ -377,37 +386,54 @@ class RuleExtractor:
 
     def _proposals(self, s: Sentence, i: int, cands) -> None:
         text = s.text
+
+        def mark(cand: Candidate, rule: str) -> None:
+            if not cand.proposed_by and cand.type in ("Method", "Dataset"):
+                cand.proposed_by, cand.proposed_sentence = rule, i
+
         for m in NAMING_CUE.finditer(text):
-            nm = _NAME_TOKEN.match(text, m.end()) or re.match(r"[\"“']([^\"”']{2,40})[\"”']", text[m.end():])
+            nm = _NAME_TOKEN.match(text, m.end()) or re.match(r"[\"“'`]+([^\"”'`]{2,40})[\"”'`]+", text[m.end():])
             if nm:
                 name = _clean_name(nm.group(1) if nm.re.groups else nm.group())
                 if name and name not in NOT_NAMES and (name[0].isupper() or _is_coined(name)):
-                    cand = self._find(cands, name) or self._add(cands, name, "Method", "naming-cue", i)
-                    if not cand.proposed_by:
-                        cand.proposed_by, cand.proposed_sentence = "naming-cue", i
+                    mark(self._find(cands, name) or self._add(cands, name, "Method", "naming-cue", i), "naming-cue")
+        here = sorted(
+            ((a, b, c) for c in cands.values() for si, a, b in c.spans if si == i and c.type in ("Method", "Dataset")),
+            key=lambda t: t[0],
+        )
         for m in PROPOSE_CUE.finditer(text):
-            window_end = len(text)
-            stop = re.search(r"[.;]|\b(?:which|that|to|for|where|while|and we)\b", text[m.end():])
-            clause_end = m.end() + stop.start() if stop else window_end
-            clause_end = max(clause_end, m.end() + 1)
-            # names within the clause (", X," appositions included)
-            for cand in cands.values():
-                if cand.proposed_by or cand.type not in ("Method", "Dataset"):
-                    continue
-                for si, a, b in cand.spans:
-                    if si == i and m.end() <= a < min(clause_end + 40, window_end) and cand.rule in (
-                        "coined-name", "acronym", "abbreviation", "head-noun", "dataset-head", "naming-cue", "title-name"
-                    ):
-                        if a > clause_end and not re.match(r"\s*,?\s*", text[clause_end:a]):
-                            continue
-                        cand.proposed_by, cand.proposed_sentence = "propose-cue", i
-                        break
-        for m in re.finditer(r"\b(?:the proposed|our proposed|our)\s+", text, re.I):
+            # the first new name after the cue, then names coordinated with it
+            # ("X and Y", "X, Y and Z") or set in apposition ("a new model, X,")
+            stop = re.search(r"[.;:]|\b(?:which|that|to|where|while|whose|by|using|with|from|against)\b", text[m.end():])
+            clause_end = m.end() + (stop.start() if stop else len(text) - m.end())
+            after = [t for t in here if m.end() <= t[0] < clause_end]
+            new = [t for t in after if t[2].rule != "lexicon" or NEW_BEFORE.search(text[max(0, t[0] - 12): t[0]])]
+            if not new:
+                continue
+            first = new[0]
+            mark(first[2], "propose-cue")
+            last_end = first[1]
+            for a, b, c in new[1:]:
+                gap = text[last_end:a]
+                if re.fullmatch(r"\s*(?:,|and|,\s*and|or|\(|,\s*(?:namely|i\.e\.,?|called|dubbed)|namely)\s*(?:an?\s+|the\s+)?(?:new\s+|novel\s+)?", gap) or re.fullmatch(r"\)?\s*,?\s*(?:an?|the)?\s*", gap):
+                    mark(c, "propose-cue")
+                    last_end = b
+        for m in re.finditer(r"\bnamely\s+", text):
+            if PROPOSE_CUE.search(text[: m.start()]):
+                for a, b, c in here:
+                    if a >= m.end() and c.rule != "lexicon":
+                        mark(c, "propose-cue")
+        for m in re.finditer(r"\b(?:new|novel|proposed)\s+", text, re.I):
+            nxt = [t for t in here if m.end() <= t[0] <= m.end() + 25 and t[2].rule != "lexicon"
+                   and re.fullmatch(r"(?:[\w-]+\s+)?", text[m.end():t[0]])]
+            if nxt:
+                mark(nxt[0][2], "novel-phrase")
+        for m in re.finditer(r"\b(?:the|our) proposed(?:\s+\w+){0,2}?,?\s+", text, re.I):
             nm = _NAME_TOKEN.match(text, m.end())
             if nm and _is_coined(nm.group()):
                 cand = self._find(cands, nm.group().rstrip(".-"))
-                if cand and not cand.proposed_by:
-                    cand.proposed_by, cand.proposed_sentence = "proposed-ref", i
+                if cand:
+                    mark(cand, "proposed-ref")
 
     def _find(self, cands, name: str) -> Candidate | None:
         key = name_key(name)

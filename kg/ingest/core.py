@@ -17,8 +17,13 @@ log = logging.getLogger("kg.ingest")
 PathLike = str | os.PathLike
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, seen: set[str] | None = None) -> Iterator[Path]:
     """Files under `folder`, recursively, sorted by name, hidden names skipped."""
+    seen = set() if seen is None else seen
+    real = os.path.realpath(folder)
+    if real in seen:  # a symlink loop
+        return
+    seen.add(real)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -28,7 +33,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         path = folder / entry.name
         if entry.is_dir(follow_symlinks=True):
-            yield from _walk(path)
+            yield from _walk(path, seen)
         elif entry.is_file(follow_symlinks=True):
             yield path
 

@@ -187,7 +187,6 @@ def read_head(path: Path, display: str, n: int = HEAD_BYTES) -> bytes:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
-_SPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
@@ -199,7 +198,7 @@ def clean_text(text: str) -> str:
         # pairs are joined into one character, lone halves become U+FFFD
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = _CONTROL.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def paper_id(title: str) -> str:
