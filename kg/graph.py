@@ -30,14 +30,14 @@ def assemble(
     for paper in papers:
         G.add_node(
             paper_node(paper), type="Paper", label=paper.title, title=paper.title, abstract=paper.abstract,
-            date=paper.date, sources=paper.sources, urls=paper.urls, authors=paper.authors, code=(), aliases=(),
+            date=paper.date, sources=tuple(sorted(paper.sources)), urls=tuple(sorted(paper.urls)), authors=paper.authors, code=(), aliases=(),
         )
     for entity in resolution.entities:
         G.add_node(entity.id, type=entity.type, label=entity.label, aliases=entity.aliases)
     by_id = {p.id: p for p in papers}
     for ex in extractions:
         pnode = paper_node(by_id[ex.paper_id])
-        G.nodes[pnode]["code"] = ex.code_urls
+        G.nodes[pnode]["code"] = tuple(sorted(ex.code_urls))
         types = {m.name: m.type for m in ex.mentions}
         for claim in ex.claims:
             subject = pnode if claim.subject == PAPER else resolution.entity_id(ex.paper_id, types[claim.subject], claim.subject)

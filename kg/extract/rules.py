@@ -96,7 +96,7 @@ NEGATION = re.compile(
 EXTEND_CUE = re.compile(
     r"\b(?:is |are )?(?:based on|builds? (?:up)?on|built (?:up)?on|extends?|extension of|extending|"
     r"variant of|generali[sz]es|generali[sz]ation of|modif(?:ies|ication of)|improves? (?:up)?on|"
-    r"derived from|on top of)\b",
+    r"derived from|on top of|extended from|adaptation of|adapts?|upgrade of|successor (?:of|to))\b",
     re.I,
 )
 EVAL_CUE = re.compile(
@@ -160,7 +160,7 @@ def _is_coined(word: str) -> bool:
     return internal_cap or (has_digit and caps >= 1) or (core.isupper() and len(core) >= 3)
 
 
-_NAME_TOKEN = re.compile(r"[A-Za-zα-ωΑ-Ω0-9][\w+\-.αβγδεζηθλμπστφψω]*[\w+]|[A-Z]")
+_NAME_TOKEN = re.compile(r"[A-Za-zα-ωΑ-Ω0-9][\w+\-.^αβγδεζηθλμπστφψω]*[\w+]|[A-Z]")
 
 
 def _clean_name(text: str) -> str:
@@ -187,7 +187,7 @@ class RuleExtractor:
             self._coined(s, i, cands, abbrevs)
             self._head_nouns(s, i, cands)
             self._proposals(s, i, cands)
-        self._drop_vague(cands)
+        self._drop_vague(cands, bool(sents) and sents[0].is_title)
         for c in cands.values():
             # what a paper proposes is a method or a dataset; a guessed Task type yields
             if c.proposed_by and c.type not in ("Method", "Dataset"):
@@ -263,7 +263,7 @@ class RuleExtractor:
                 continue
             long_ = ab.long
             words = long_.split()
-            while words and words[0].lower() in GENERIC_MODIFIERS:
+            while words and words[0].islower() and words[0] in GENERIC_MODIFIERS:
                 words = words[1:]
             long_ = " ".join(words)
             type_ = self._type_of(long_) or "Method"
@@ -292,6 +292,8 @@ class RuleExtractor:
         head = _clean_name(head)
         if len(head.split()) > 4 or not any(c.isupper() or c.isdigit() for c in head[1:]) and len(head.split()) > 1:
             return
+        if len(head.split()) > 1 and head.split()[-1].lower().endswith("ed"):
+            return  # "X Revisited: ...", "Y Explained: ..." name a topic, not a method
         if head.split()[0].lower() in {"towards", "toward", "on", "beyond", "rethinking", "revisiting", "when", "why", "what", "how", "is", "are", "do", "does", "can"}:
             return
         type_ = "Dataset" if re.search(r"\b(?:dataset|benchmark|corpus)\b", rest[:60], re.I) else "Method"
@@ -352,7 +354,9 @@ class RuleExtractor:
                 prev = words[k - 1]
                 gap = s.text[toks[k - 1][1]: toks[k][0]]
                 low = prev.lower()
-                if gap not in (" ", "-") or low in GENERIC_MODIFIERS or low in STOPWORDS or not prev[0].isalpha():
+                if gap not in (" ", "-") or not prev[0].isalpha():
+                    break
+                if gap == " " and (low in GENERIC_MODIFIERS or low in STOPWORDS):
                     break
                 if low.endswith("ly") or (low.endswith("ing") and type_ != "Task" and k - 1 == j - 1 and False):
                     break
@@ -428,12 +432,12 @@ class RuleExtractor:
                    and re.fullmatch(r"(?:[\w-]+\s+)?", text[m.end():t[0]])]
             if nxt:
                 mark(nxt[0][2], "novel-phrase")
-        for m in re.finditer(r"\b(?:the|our) proposed(?:\s+\w+){0,2}?,?\s+", text, re.I):
-            nm = _NAME_TOKEN.match(text, m.end())
-            if nm and _is_coined(nm.group()):
-                cand = self._find(cands, nm.group().rstrip(".-"))
-                if cand:
-                    mark(cand, "proposed-ref")
+        for m in re.finditer(r"\b(?:the|our) proposed\b", text, re.I):
+            # "our proposed model, DeepLabv3+," names what the paper proposes
+            for a, b, c in here:
+                if m.end() < a <= m.end() + 30 and re.fullmatch(r"(?:\s+[a-z]+){0,2},?\s+", text[m.end():a]):
+                    mark(c, "proposed-ref")
+                    break
 
     def _find(self, cands, name: str) -> Candidate | None:
         key = name_key(name)
@@ -444,12 +448,12 @@ class RuleExtractor:
                 return c
         return None
 
-    def _drop_vague(self, cands) -> None:
+    def _drop_vague(self, cands, has_title: bool) -> None:
         for key in [k for k, c in cands.items() if k in VAGUE or not k or c.name in NOT_NAMES]:
             del cands[key]
         # descriptive phrases are kept only with support: proposed, in the title, repeated,
         # or capitalised like a name ("Gamba Cell")
-        for key in [k for k, c in cands.items() if c.rule == "head-noun" and not c.proposed_by and not _supported(c)]:
+        for key in [k for k, c in cands.items() if c.rule == "head-noun" and not c.proposed_by and not _supported(c, has_title)]:
             del cands[key]
         # acronyms seen once with no cue are usually noise (units, metrics, section names)
         for key in [k for k, c in cands.items() if c.rule == "acronym" and not c.proposed_by and len(c.spans) < 2]:
@@ -523,8 +527,11 @@ class RuleExtractor:
 
             def subject_before(pos):
                 before = [t for t in spans if t[1] <= pos]
+                mine = [t for t in before if t[2].proposed_by]
+                if mine:
+                    return mine[-1][2]
                 if before:
-                    return before[-1][2]
+                    return before[0][2]
                 if re.search(r"\b(?:our|we|it|they|the proposed|this (?:model|method|approach|network))\b", text[:pos], re.I):
                     return own[0][2] if own else main
                 return None
@@ -533,6 +540,18 @@ class RuleExtractor:
                 stop = re.search(r"[;]|\b(?:while|whereas|but|which|and (?:achiev|yield|reduc|improv|obtain)\w*)\b", text[from_pos:])
                 limit = from_pos + stop.start() if stop else len(text)
                 return [t[2] for t in spans if from_pos <= t[0] < limit]
+
+            def coordinated(from_pos):
+                """The first method after from_pos and those joined to it by "and" or commas."""
+                after = [t for t in spans if t[0] >= from_pos]
+                if not after:
+                    return []
+                chain = [after[0]]
+                for t in after[1:]:
+                    if not re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|or|,\s*and|,\s*or)\s*(?:the\s+)?", text[chain[-1][1]:t[0]]):
+                        break
+                    chain.append(t)
+                return [t[2] for t in chain]
 
             for m in WIN_CUE.finditer(text):
                 if NEGATION.search(text[max(0, m.start() - 40): m.start()]):
@@ -563,20 +582,58 @@ class RuleExtractor:
                 subj = subject_before(m.start())
                 if subj is None or not subj.proposed_by:
                     continue
-                objs = objects(m.end())
-                gap = text[m.end(): m.end() + 80]
-                for obj in objs[: 3 if re.search(r"\band\b|,", gap) else 1]:
+                for obj in coordinated(m.end()):
                     claim(subj, "extends", obj, i, "extends/cue", 0.7)
+        self._compositional_extends(methods, sents, claim)
         return claims
 
+    def _compositional_extends(self, methods, sents, claim) -> None:
+        """A new name built on a known one extends it: "Spiking Self-Attention" extends
+        self-attention, "MossFormer2" extends MossFormer; a size variant ("Swin-B") does not."""
+        for c in methods:
+            if c.rule == "lexicon" and not c.proposed_by:
+                continue
+            if c.rule == "lexicon":
+                continue
+            found = [
+                (len(base), o, rel)
+                for o in methods if o is not c
+                for n in (c.name, *c.aliases)
+                for base, rel in [_built_on(n, o)] if rel
+            ]
+            if found:
+                _, o, rel = max(found, key=lambda t: t[0])
+                i = c.proposed_sentence if c.proposed_by else (c.spans[0][0] if c.spans else c.sentence)
+                claim(c, "extends", o, max(i, 0), rel, 0.6)
 
-def _supported(c: Candidate) -> bool:
+
+_VERSION_SUFFIX = re.compile(r"^(?:[\s-]?(?:v|V|version\s*)?\d+(?:\.\d+)?|\s?\+\+?|\^?\+)$")
+
+
+def _built_on(name: str, other: Candidate) -> tuple[str, str | None]:
+    """(base name, rule) when `name` is a modifier plus `other`'s name or a new version of it."""
+    for base in (other.name, *(a for a in other.aliases if len(a) >= 5)):
+        if len(base) < 3 or len(base) >= len(name):
+            continue
+        low, blow = name.lower(), base.lower()
+        if low.endswith(blow) and not low[-len(blow) - 1].isalnum() and len(base.split()) <= len(name.split()):
+            prefix = name[: -len(base)].strip(" -")
+            if prefix and prefix.lower() not in GENERIC_MODIFIERS and prefix.lower() not in STOPWORDS:
+                return base, "extends/modifier-of-known-name"
+        if low.startswith(blow) and _VERSION_SUFFIX.match(name[len(base):]):
+            return base, "extends/new-version"
+    return "", None
+
+
+def _supported(c: Candidate, has_title: bool) -> bool:
     sentences_seen = {si for si, _, _ in c.spans}
-    if 0 in sentences_seen and c.type == "Task":
+    in_title = has_title and 0 in sentences_seen
+    if in_title and c.type == "Task":
         return True
     if len(sentences_seen) >= 2:
         return True
-    return any(w[:1].isupper() for w in c.name.split()[1:])
+    # capitals mark a name in running text, not in a title-cased title
+    return not in_title and any(w[:1].isupper() for w in c.name.split()[1:])
 
 
 def _inside_url(text: str, pos: int) -> bool:
