@@ -55,10 +55,9 @@ class Gazetteer:
                     self.exact.setdefault(exact_key(surface), term)
                 else:
                     self.folded.setdefault(name_key(surface), term)
-                spans = tokens(surface)
-                if spans:
-                    starts.setdefault(name_key(surface[spans[0][0]:spans[0][1]]), set()).add(len(spans))
-                    starts.setdefault(name_key(surface), set()).add(1)
+                # text may split a surface into more tokens than the lexicon does
+                # ("common-sense" vs "commonsense"), so allow two extra tokens
+                starts.setdefault(_prefix(surface), set()).update(range(1, len(tokens(surface)) + 3))
         self.starts = {k: sorted(v, reverse=True) for k, v in starts.items()}
 
     def lookup(self, surface: str) -> Term | None:
@@ -76,7 +75,8 @@ class Gazetteer:
         found = []
         i = 0
         while i < len(toks):
-            lengths = self.starts.get(name_key(text[toks[i][0]:toks[i][1]]))
+            key = name_key(text[toks[i][0]:toks[min(i + 2, len(toks) - 1)][1]] + "##")
+            lengths = sorted({n for k in range(2, _PREFIX_CHARS + 1) for n in self.starts.get(key[:k], ())}, reverse=True)
             matched = False
             for n in lengths or ():
                 j = i + n - 1
@@ -92,6 +92,15 @@ class Gazetteer:
             if not matched:
                 i += 1
         return found
+
+
+_PREFIX_CHARS = 4
+
+
+def _prefix(text: str) -> str:
+    """First characters of a surface with separators removed: the gazetteer's index key."""
+    key = name_key(text)
+    return key[:_PREFIX_CHARS]
 
 
 def _joinable(text: str, toks: list[tuple[int, int]]) -> bool:

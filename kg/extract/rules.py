@@ -183,7 +183,9 @@ class RuleExtractor:
             self._lexicon(s, i, cands)
         self._defined_terms(abbrevs, sents, cands)
         self._title_name(sents, cands)
+        domain = _domain(paper.title + " " + paper.abstract)
         for i, s in enumerate(sents):
+            self._bare_tasks(s, i, cands, domain)
             self._coined(s, i, cands, abbrevs)
             self._head_nouns(s, i, cands)
             self._proposals(s, i, cands)
@@ -310,6 +312,26 @@ class RuleExtractor:
             letters = re.sub(r"[^A-Za-z]", "", head.split("-")[0])
             if len(letters) >= 2 and _best_long_form(letters, lf.group(1)) == lf.group(1):
                 cand.aliases.add(lf.group(1))
+
+    def _bare_tasks(self, s: Sentence, i: int, cands, domain: str | None) -> None:
+        """A bare task word ("detection") gets the field's full name when the paper's
+        domain makes it clear, as SCHEMA.md asks ("object detection" in a vision paper)."""
+        full_names = BARE_TASKS.get(domain or "", {})
+        if not full_names:
+            return
+        taken = [(a, b) for c in cands.values() for si, a, b in c.spans if si == i]
+        for m in re.finditer(r"\b(" + "|".join(full_names) + r")\b", s.text, re.I):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            before = s.text[: m.start()].rstrip()
+            after = s.text[m.end():].lstrip()
+            if not (re.search(r"(?:^|[(,;:]|\b(?:and|or|e\.g\.,?|for|in|on|of|as|including|like))$", before)
+                    and re.match(r"(?:$|[,.;:)]|(?:and|or|tasks?)\b)", after)):
+                continue
+            full = full_names[m.group(1).lower()]
+            term = self.gazetteer.lookup(full)
+            if term is not None:
+                self._add(cands, term.name, "Task", "bare-task", i, (m.start(), m.end()), alias=m.group(1))
 
     def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
         for m in _NAME_TOKEN.finditer(s.text):
@@ -623,6 +645,31 @@ def _built_on(name: str, other: Candidate) -> tuple[str, str | None]:
         if low.startswith(blow) and _VERSION_SUFFIX.match(name[len(base):]):
             return base, "extends/new-version"
     return "", None
+
+
+BARE_TASKS = {
+    "3d": {"classification": "point cloud classification", "detection": "3D object detection",
+           "segmentation": "3D semantic segmentation"},
+    "vision": {"classification": "image classification", "detection": "object detection",
+               "segmentation": "semantic segmentation", "localization": "object localization",
+               "tracking": "object tracking", "captioning": "image captioning"},
+    "text": {"classification": "text classification", "summarization": "summarization", "translation": "machine translation"},
+    "speech": {"recognition": "speech recognition", "separation": "speech separation", "enhancement": "speech enhancement"},
+}
+_DOMAIN_WORDS = {
+    "3d": r"point clouds?|3d|lidar|voxels?",
+    "vision": r"images?|visual|vision|videos?|pixels?|camera",
+    "text": r"texts?|textual|language|sentences?|words?|documents?|nlp",
+    "speech": r"speech|audio|speakers?|acoustic",
+}
+
+
+def _domain(text: str) -> str | None:
+    counts = {d: len(re.findall(rf"\b(?:{w})\b", text, re.I)) for d, w in _DOMAIN_WORDS.items()}
+    if counts["3d"] >= 2:
+        return "3d"
+    best = max(counts, key=counts.get)
+    return best if counts[best] >= 2 else None
 
 
 def _supported(c: Candidate, has_title: bool) -> bool:
