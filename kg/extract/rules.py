@@ -109,6 +109,7 @@ GAIN_CUE = re.compile(
     re.I,
 )
 NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
+COMPONENT_CUE = re.compile(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b", re.I)
 PRETRAIN_ONLY = re.compile(r"\bpre-?train(?:ed|ing)? (?:on|with)\s+$", re.I)
 
 CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|codeberg\.org)/[^\s)\]}>,;\"']+")
@@ -188,6 +189,7 @@ class RuleExtractor:
             self._bare_tasks(s, i, cands, domain)
             self._coined(s, i, cands, abbrevs)
             self._head_nouns(s, i, cands)
+            self._dataset_lists(s, i, cands)
             self._proposals(s, i, cands)
         self._drop_vague(cands, bool(sents) and sents[0].is_title)
         for c in cands.values():
@@ -312,6 +314,20 @@ class RuleExtractor:
             letters = re.sub(r"[^A-Za-z]", "", head.split("-")[0])
             if len(letters) >= 2 and _best_long_form(letters, lf.group(1)) == lf.group(1):
                 cand.aliases.add(lf.group(1))
+
+    def _dataset_lists(self, s: Sentence, i: int, cands) -> None:
+        """Names listed as datasets ("on A, B and C datasets", "benchmarks: A, B") are
+        Datasets, whatever a name-shape rule guessed."""
+        text = s.text
+        lists = []
+        for m in re.finditer(r"((?:[A-Z][\w\-.!]*(?:\s[A-Z0-9][\w\-.!]*)?(?:,\s*|,?\s+and\s+|\s+or\s+))+[A-Z][\w\-.!]*(?:\s[A-Z0-9][\w\-.!]*)?)\s+(?:datasets|benchmarks|data sets)\b", text):
+            lists.append((m.start(1), m.end(1)))
+        for m in re.finditer(r"\b(?:datasets|benchmarks|data sets)\b\s*(?::|,|\(|such as|including|like|namely|,\s*(?:i\.e\.|e\.g\.),?)?\s*((?:[A-Z][\w\-.!]*(?:\s[A-Z0-9][\w\-.!]*)?(?:,\s*|,?\s+and\s+))*[A-Z][\w\-.!]*)", text):
+            lists.append((m.start(1), m.end(1)))
+        for c in cands.values():
+            if c.rule in ("coined-name", "acronym") and not c.proposed_by:
+                if any(si == i and any(a <= x < b for a, b in lists) for si, x, _ in c.spans):
+                    c.type = "Dataset"
 
     def _bare_tasks(self, s: Sentence, i: int, cands, domain: str | None) -> None:
         """A bare task word ("detection") gets the field's full name when the paper's
@@ -454,6 +470,12 @@ class RuleExtractor:
                    and re.fullmatch(r"(?:[\w-]+\s+)?", text[m.end():t[0]])]
             if nxt:
                 mark(nxt[0][2], "novel-phrase")
+        for m in COMPONENT_CUE.finditer(text):
+            # "X, which consists of A and B": named parts of a proposed method are new too
+            if any(c.proposed_by and a < m.start() for a, _, c in here):
+                for a, b, c in here:
+                    if a >= m.end() and c.rule != "lexicon" and c.type == "Method":
+                        mark(c, "component-cue")
         for m in re.finditer(r"\b(?:the|our) proposed\b", text, re.I):
             # "our proposed model, DeepLabv3+," names what the paper proposes
             for a, b, c in here:
