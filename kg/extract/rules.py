@@ -64,6 +64,7 @@ TASK_HEADS = {
     "parsing", "alignment", "registration", "compression", "verification", "navigation", "planning",
     "editing", "understanding", "matching", "search", "decomposition", "representation learning",
 }
+TRAILING_PARTS = {"module", "modules", "block", "blocks", "unit", "units", "layer", "layers", "mechanism", "mechanisms", "cell", "cells"}
 METHOD_HEADS = {
     "attention", "loss", "network", "networks", "convolution", "convolutions", "pooling", "encoder", "decoder",
     "transformer", "transformers", "regularization", "normalization", "distillation", "memory", "embedding",
@@ -71,6 +72,19 @@ METHOD_HEADS = {
     "mechanism", "layer", "layers", "autoencoder", "perceptron", "integrator", "encoding", "fusion",
 }
 DATASET_HEADS = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "suite"}
+DATASET_NAME_HEADS = {"challenge", "exchange", "bank", "collection", "arena", "database", "set", "corpora", "evaluation"}
+METHOD_NAME_HEADS = {
+    "model", "learning", "search", "coding", "optimization", "optimisation", "regression", "machine", "estimator",
+    "predictor", "classifier", "detector", "descent", "sampling", "transform", "decomposition", "process", "field",
+    "circuit", "circuits", "integrator", "integrators", "algorithm", "tree", "forest", "graph", "kernel", "scheme",
+    "strategy", "policy", "distillation", "pruning", "quantization", "training", "tuning", "adaptation", "pyramid",
+}
+HARDWARE_HEADS = {"processor", "chip", "chips", "accelerator", "accelerators", "sensor", "sensors", "camera", "cameras", "radar", "array", "crossbar", "device", "devices"}
+NOT_ENTITY_HEADS = {
+    "disorder", "disease", "syndrome", "memory", "error", "errors", "ratio", "rate", "score", "index", "metric",
+    "university", "institute", "laboratory", "agency", "foundation", "organization", "association", "conference",
+    "workshop", "committee", "council", "administration", "act", "regulation", "imaging", "tomography",
+}
 
 PROPOSE_CUE = re.compile(
     r"\b(?:we|this (?:paper|work|study|article)|this|here,? we|in this (?:paper|work),? we)\s+"
@@ -161,6 +175,7 @@ def _is_coined(word: str) -> bool:
     return internal_cap or (has_digit and caps >= 1) or (core.isupper() and len(core) >= 3)
 
 
+NAME_SUFFIX = re.compile(r" (?:Net|Network|Networks|Module|Block|Cell|Layer|Former|Transformer|Head|Loss|V\d+|v\d+)\b")
 _NAME_TOKEN = re.compile(r"[A-Za-zα-ωΑ-Ω0-9][\w+\-.^αβγδεζηθλμπστφψω]*[\w+]|[A-Z]")
 
 
@@ -187,8 +202,8 @@ class RuleExtractor:
         domain = _domain(paper.title + " " + paper.abstract)
         for i, s in enumerate(sents):
             self._bare_tasks(s, i, cands, domain)
-            self._coined(s, i, cands, abbrevs)
             self._head_nouns(s, i, cands)
+            self._coined(s, i, cands, abbrevs)
             self._dataset_lists(s, i, cands)
             self._proposals(s, i, cands)
         self._drop_vague(cands, bool(sents) and sents[0].is_title)
@@ -251,8 +266,12 @@ class RuleExtractor:
             return "Dataset"
         if last in TASK_HEADS or " ".join(words[-2:]) in TASK_HEADS:
             return "Task"
-        if last.rstrip("s") in {h.rstrip("s") for h in METHOD_HEADS} or last.endswith(("net", "former")):
+        if last in DATASET_NAME_HEADS:
+            return "Dataset"
+        if last.rstrip("s") in {h.rstrip("s") for h in METHOD_HEADS | METHOD_NAME_HEADS} or last.endswith(("net", "former")):
             return "Method"
+        if last in HARDWARE_HEADS:
+            return "Hardware"
         return None
 
     def _defined_terms(self, abbrevs, sents, cands) -> None:
@@ -270,7 +289,11 @@ class RuleExtractor:
             while words and words[0].islower() and words[0] in GENERIC_MODIFIERS:
                 words = words[1:]
             long_ = " ".join(words)
-            type_ = self._type_of(long_) or "Method"
+            type_ = self._type_of(long_)
+            if type_ is None:
+                if long_.split()[-1].lower() in NOT_ENTITY_HEADS:
+                    continue  # "Autism Spectrum Disorder (ASD)", "out-of-memory (OOM)": not entities
+                type_ = "Method"
             if not long_ or name_key(long_) in VAGUE:
                 continue
             existing = cands.pop(name_key(ab.short), None)
@@ -356,6 +379,12 @@ class RuleExtractor:
                 continue
             if _inside_url(s.text, m.start()):
                 continue
+            suffix = NAME_SUFFIX.match(s.text, m.start() + len(word))
+            if suffix:
+                word = word + suffix.group()  # "RT-X Net", "Gamba Cell"
+            wstart, wend = m.start(), m.start() + len(word)
+            if any(si == i and a <= wstart and wend <= b and (a, b) != (wstart, wend) for si, a, b in _spans(cands)):
+                continue  # part of a longer name found already ("Town05" in "Town05 Long")
             if name_key(word) in cands or any(name_key(word) in {name_key(a) for a in c.aliases} for c in cands.values()):
                 self._add(cands, word, "Method", "coined-name", i, (m.start(), m.start() + len(word)))
                 continue
@@ -371,7 +400,7 @@ class RuleExtractor:
             after = s.text[m.end(): m.end() + 30].lower()
             if re.match(r"\s*(?:dataset|benchmark|corpus)\b", after):
                 type_ = "Dataset"
-            self._add(cands, word, type_, rule, i, (m.start(), m.start() + len(word)))
+            self._add(cands, word, type_, rule, i, (wstart, wend))
 
     def _head_nouns(self, s: Sentence, i: int, cands) -> None:
         """Descriptive names: up to three content modifiers before a task, method or dataset head."""
@@ -404,6 +433,10 @@ class RuleExtractor:
             if k == j:
                 continue
             start, end = toks[k][0], toks[j][1]
+            short_end = end
+            if type_ == "Method" and j + 1 < len(words) and words[j + 1].lower() in TRAILING_PARTS \
+                    and s.text[end:toks[j + 1][0]] == " ":
+                end = toks[j + 1][1]  # "neural long-term memory module": keep the part word, alias without it
             if type_ == "Dataset":
                 # "the X dataset": the name is X, written with capitals or digits
                 while k < j - 1 and not any(c.isupper() or c.isdigit() for c in words[k]):
@@ -423,6 +456,9 @@ class RuleExtractor:
                 continue
             name = _singular(phrase) if type_ == "Method" else phrase
             if name_key(name) in VAGUE:
+                continue
+            if end != short_end:
+                self._add(cands, name, type_, "head-noun", i, (start, end), alias=s.text[start:short_end])
                 continue
             self._add(cands, name, type_, "head-noun", i, (start, end), alias=phrase)
 
