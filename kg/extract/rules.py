@@ -124,6 +124,8 @@ GAIN_CUE = re.compile(
 )
 NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
 COMPONENT_CUE = re.compile(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b", re.I)
+ATTENTION_IDIOM = re.compile(r"\b(?:much|great|growing|increasing|considerable|significant|little|more|less|wide|widespread|special|particular|close|pay|pays|paid|attract\w*|draw\w*|drawn|receiv\w*|gain\w*|garner\w*)\s+$", re.I)
+HARDWARE_TAIL = re.compile(r"\s(?:GPU|CPU|TPU|NPU)s?\b")
 PRETRAIN_ONLY = re.compile(r"\bpre-?train(?:ed|ing)? (?:on|with)\s+$", re.I)
 
 CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|codeberg\.org)/[^\s)\]}>,;\"']+")
@@ -245,6 +247,19 @@ class RuleExtractor:
             surface = s.text[start:end]
             if surface in NOT_NAMES:
                 continue
+            if term.name == "attention mechanism" and ATTENTION_IDIOM.search(s.text[:start]):
+                continue  # "attracted much attention" is prose, not the mechanism
+            if term.type == "Hardware":
+                tail = HARDWARE_TAIL.match(s.text, end)
+                if tail:
+                    end = tail.end()  # "T4 GPUs" is the T4, not also a generic GPU
+                    surface = s.text[start:end]
+            if term.type == "Task":
+                left = _task_modifiers(s.text, start)
+                if left < start:
+                    # "monaural speech separation": a qualified task, with the known task as alias
+                    self._add(cands, s.text[left:end], "Task", "qualified-task", i, (left, end), alias=term.name)
+                    continue
             self._add(cands, term.name, term.type, "lexicon", i, (start, end), alias=surface)
 
     def _abbreviations(self, paper: Paper, sents: list[Sentence]):
@@ -728,6 +743,32 @@ def _domain(text: str) -> str | None:
         return "3d"
     best = max(counts, key=counts.get)
     return best if counts[best] >= 2 else None
+
+
+def _task_modifiers(text: str, start: int) -> int:
+    """Start of up to two content words that qualify a task name on its left."""
+    pos = start
+    for _ in range(2):
+        m = re.search(r"(?:^|(?<=[\s(]))([A-Za-z][a-z]*(?:-[A-Za-z][a-z]*)*)\s$", text[:pos])
+        if not m:
+            break
+        word = m.group(1).lower()
+        if word in STOPWORDS or word in GENERIC_MODIFIERS or word in TASK_MODIFIER_STOP or word.endswith("ly"):
+            break
+        if word.endswith(("ing", "ed")) and "-" not in word:
+            break
+        pos = m.start(1)
+    return pos
+
+
+TASK_MODIFIER_STOP = {
+    "accurate", "efficient", "robust", "fast", "scalable", "reliable", "precise", "better", "improved", "enhanced",
+    "superior", "competitive", "strong", "task", "tasks", "improve", "improves", "boost", "boosts", "perform",
+    "performs", "outperforms", "tackle", "tackles", "solve", "solves", "address", "addresses", "study", "studies",
+    "applications", "application", "problem", "problems", "methods", "models", "approaches", "networks", "systems",
+    "recent", "challenging", "difficult", "various", "downstream", "generic", "diverse", "typical", "classic",
+    "several", "both", "effective", "accuracy", "performance", "results", "benchmarks", "datasets",
+}
 
 
 def _supported(c: Candidate, has_title: bool) -> bool:
