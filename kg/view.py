@@ -301,7 +301,12 @@ def _page_data(G, nodes: list, counts: dict, title: str) -> dict:
         "nodes": {
             "borderWidth": 1,
             "font": {"size": 12, "face": "sans-serif", "color": "#222"},
-            "scaling": {"min": 6, "max": 36, "label": {"enabled": True, "min": 10, "max": 22, "drawThreshold": 6}},
+            # Labels grow with a node's papers; below drawThreshold px (at the current zoom) they are
+            # not drawn. On big views the hubs' labels get large enough to read in the overview
+            # while small nodes stay unlabelled until zoomed in (maxVisible caps them then).
+            "scaling": {"min": 6, "max": 44 if n_nodes > 300 else 36,
+                        "label": {"enabled": True, "min": 10, "max": 64 if n_nodes > 300 else 22,
+                                  "maxVisible": 26, "drawThreshold": 6}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -552,6 +557,8 @@ _PAGE_JS = r"""
     return {
       id: n.id, label: shorten(n.label, paper ? 40 : 32), title: nodeTip(n),
       shape: paper ? "square" : "dot", value: paper ? 1 : Math.max(1, n.papers),
+      // heavier hubs repel more, so the best-connected entities spread apart instead of piling up
+      mass: paper ? 1 : 1 + Math.min(8, Math.sqrt(Math.max(0, n.papers - 1))),
       color: { background: colorOf(n.type), border: "#555555", highlight: { background: colorOf(n.type), border: "#000000" } },
       hidden: false
     };

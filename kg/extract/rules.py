@@ -54,6 +54,7 @@ GENERIC_MODIFIERS = {
     "powerful", "strong", "weak", "fast", "faster", "high", "low", "higher", "lower", "both", "any", "some",
     "downstream", "challenging", "important", "fundamental", "practical", "real-world", "real", "world",
     "extensive", "comprehensive", "widely-used", "well-known", "classic", "classical", "advanced",
+    "competitive", "comparable", "similar", "baseline", "vanilla", "naive", "randomly", "random",
 }
 
 TASK_HEADS = {
@@ -99,7 +100,7 @@ WIN_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|beat(?:s|ing)?|"
     r"(?:is|are|was|were|being)?\s*(?:significantly |consistently |substantially |much |far )?"
     r"(?:better than|superior to|more (?:effective|efficient|accurate|robust) than|faster than|stronger than)|"
-    r"improv(?:es|ed|ement|ements|ing) (?:up)?on|improvement over|gains? over|advantage over|eclipsed?)\b",
+    r"improv(?:es|ed|ement|ements|ing) (?:up)?on|improvements? over|enhancements? over|gains? over|advantages? over|eclipsed?)\b",
     re.I,
 )
 COMPARE_CUE = re.compile(r"\b(?:compared (?:to|with)|as compared to|relative to|than)\b", re.I)
@@ -119,10 +120,11 @@ EVAL_CUE = re.compile(
     re.I,
 )
 GAIN_CUE = re.compile(
-    r"(?:\+\s?\d|\b(?:higher|better|fewer|lower (?:error|latency|cost)|improv\w+|gains?|faster|outperform\w*|surpass\w*|speed-?up)\b)",
+    r"(?:\+\s?\d|\b(?:higher|better|fewer|lower (?:error|latency|cost)|improv\w+|gains?|faster|outperform\w*|surpass\w*|speed-?up|reduc\w+)\b)",
     re.I,
 )
 NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
+COMPARED_FAMILY = r"^\s*(?:the\s+|other\s+|previous\s+|prior\s+|existing\s+|recent\s+|modern\s+|current\s+|several\s+|many\s+|strong\s+)*((?:[\w+-]+\s+){0,3}?[\w+-]+(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:[\w+-]+\s+){0,2}?[\w+-]+)*)\s+(?:methods|models|approaches|baselines|architectures|techniques|algorithms|variants|counterparts)\b"
 COMPONENT_CUE = re.compile(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b", re.I)
 ATTENTION_IDIOM = re.compile(r"\b(?:much|great|growing|increasing|considerable|significant|little|more|less|wide|widespread|special|particular|close|pay|pays|paid|attract\w*|draw\w*|drawn|receiv\w*|gain\w*|garner\w*)\s+$", re.I)
 HARDWARE_TAIL = re.compile(r"\s(?:GPU|CPU|TPU|NPU)s?\b")
@@ -147,6 +149,7 @@ class Candidate:
     aliases: set[str] = field(default_factory=set)
     proposed_by: str = ""  # rule that marked it proposed
     proposed_sentence: int = -1
+    compared: bool = False  # named as the object of a comparison: worth keeping even if seen once
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (sentence, start, end) in sentence text
 
 
@@ -206,6 +209,7 @@ class RuleExtractor:
             self._bare_tasks(s, i, cands, domain)
             self._head_nouns(s, i, cands)
             self._coined(s, i, cands, abbrevs)
+            self._compared_methods(s, i, cands)
             self._dataset_lists(s, i, cands)
             self._proposals(s, i, cands)
         self._drop_vague(cands, bool(sents) and sents[0].is_title)
@@ -352,6 +356,35 @@ class RuleExtractor:
             letters = re.sub(r"[^A-Za-z]", "", head.split("-")[0])
             if len(letters) >= 2 and _best_long_form(letters, lf.group(1)) == lf.group(1):
                 cand.aliases.add(lf.group(1))
+
+    def _compared_methods(self, s: Sentence, i: int, cands) -> None:
+        """"outperforms surrogate training and ANN2SNN methods": the named families a
+        result is compared against are methods."""
+        text = s.text
+        for m in WIN_CUE.finditer(text):
+            clause = re.split(r"[;.]|\b(?:while|whereas|but|which)\b", text[m.end():])[0]
+            g = re.search(COMPARED_FAMILY, clause)
+            if not g:
+                continue
+            base = m.end() + g.start(1)
+            for part in re.split(r",\s*|\s+(?:and|or)\s+", g.group(1)):
+                words = part.split()
+                while words and (words[0].lower() in STOPWORDS or words[0].lower() in GENERIC_MODIFIERS):
+                    words = words[1:]
+                name = " ".join(words)
+                if not name or name_key(name) in VAGUE or not any(c.isalpha() for c in name):
+                    continue
+                if any(w.lower() in STOPWORDS or w.lower() in GENERIC_MODIFIERS or WIN_CUE.match(w) for w in words):
+                    continue
+                start = text.find(name, base)
+                found = self._find(cands, name)
+                if found is None:
+                    term = self.gazetteer.lookup(name)
+                    if term is not None and term.type != "Method":
+                        continue
+                    found = self._add(cands, term.name if term else name, "Method", "lexicon" if term else "compared-method",
+                                      i, (start, start + len(name)) if start >= 0 else None, alias=name)
+                found.compared = True
 
     def _dataset_lists(self, s: Sentence, i: int, cands) -> None:
         """Names listed as datasets ("on A, B and C datasets", "benchmarks: A, B") are
@@ -551,7 +584,7 @@ class RuleExtractor:
         for key in [k for k, c in cands.items() if c.rule == "head-noun" and not c.proposed_by and not _supported(c, has_title)]:
             del cands[key]
         # acronyms seen once with no cue are usually noise (units, metrics, section names)
-        for key in [k for k, c in cands.items() if c.rule == "acronym" and not c.proposed_by and len(c.spans) < 2]:
+        for key in [k for k, c in cands.items() if c.rule == "acronym" and not c.proposed_by and not c.compared and len(c.spans) < 2]:
             del cands[key]
 
     # -- claims ---------------------------------------------------------------------------
