@@ -131,7 +131,7 @@ def resolve(extractions: list[Extraction]) -> Resolution:
         type_ = root.split("\t", 1)[0]
         label = _label(members, names, canonical)
         surfaces = {n for k in members for n in names[k]} | alias_sets[root]
-        aliases = tuple(sorted({s for s in surfaces if s != label}, key=str.casefold))
+        aliases = tuple(sorted({s for s in surfaces if s != label}))
         base = f"{type_.lower()}/{slug(label)}"
         node_id, n = base, 2
         while node_id in used_ids:

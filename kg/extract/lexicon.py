@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.text import exact_key, name_key, tokens
+from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, tokens
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 FILES = {"Method": "method.tsv", "Dataset": "dataset.tsv", "Hardware": "hardware.tsv", "Task": "task.tsv"}
@@ -41,24 +41,27 @@ def read_terms(directory: Path = LEXICON_DIR) -> list[Term]:
 
 
 class Gazetteer:
-    """Finds lexicon terms in text by longest token match on name keys."""
+    """Finds lexicon terms in text by longest token match on name keys.
+
+    Keys are built token by token and extended only while they are a prefix of some
+    lexicon key, so matching costs a few dictionary lookups per token.
+    """
 
     def __init__(self, terms: list[Term]):
         self.folded: dict[str, Term] = {}
         self.exact: dict[str, Term] = {}
-        # first-token key -> token counts of the surfaces starting with it, longest first;
-        # only positions whose token starts some surface are tried, which keeps matching fast
-        starts: dict[str, set[int]] = {}
+        self.folded_prefixes: set[str] = set()
+        self.exact_prefixes: set[str] = set()
         for term in terms:
             for surface in (term.name, *term.aliases):
                 if _case_sensitive(surface):
                     self.exact.setdefault(exact_key(surface), term)
+                    raw = _SEPARATORS.sub("", surface)
+                    self.exact_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
                 else:
                     self.folded.setdefault(name_key(surface), term)
-                # text may split a surface into more tokens than the lexicon does
-                # ("common-sense" vs "commonsense"), so allow two extra tokens
-                starts.setdefault(_prefix(surface), set()).update(range(1, len(tokens(surface)) + 3))
-        self.starts = {k: sorted(v, reverse=True) for k, v in starts.items()}
+                    raw = fold(surface)
+                    self.folded_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
 
     def lookup(self, surface: str) -> Term | None:
         term = self.exact.get(exact_key(surface))
@@ -72,44 +75,38 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """Non-overlapping (start, end, term) matches, longest first, left to right."""
         toks = tokens(text)
+        words = [text[a:b] for a, b in toks]
+        folded = [fold(w) for w in words]
         found = []
         i = 0
         while i < len(toks):
-            key = name_key(text[toks[i][0]:toks[min(i + 2, len(toks) - 1)][1]] + "##")
-            lengths = sorted({n for k in range(2, _PREFIX_CHARS + 1) for n in self.starts.get(key[:k], ())}, reverse=True)
-            matched = False
-            for n in lengths or ():
-                j = i + n - 1
-                if j >= len(toks) or (n > 1 and not _joinable(text, toks[i:j + 1])):
-                    continue
-                start, end = toks[i][0], toks[j][1]
-                term = self.lookup(text[start:end])
-                if term is not None:
-                    found.append((start, end, term))
-                    i = j + 1
-                    matched = True
+            best = None
+            acc_f = acc_e = ""
+            live_f = live_e = True
+            for j in range(i, len(toks)):
+                if j > i and text[toks[j - 1][1]:toks[j][0]] not in _GAPS:
                     break
-            if not matched:
+                if live_f:
+                    acc_f += folded[j]
+                    live_f = acc_f in self.folded_prefixes or depluralize(acc_f) in self.folded
+                if live_e:
+                    acc_e += _SEPARATORS.sub("", words[j])
+                    live_e = acc_e in self.exact_prefixes or exact_key(acc_e) in self.exact
+                if not (live_f or live_e):
+                    break
+                if (live_e and exact_key(acc_e) in self.exact) or (live_f and depluralize(acc_f) in self.folded):
+                    term = self.lookup(text[toks[i][0]:toks[j][1]])
+                    if term is not None:
+                        best = (toks[i][0], toks[j][1], term, j)
+            if best is None:
                 i += 1
+            else:
+                found.append(best[:3])
+                i = best[3] + 1
         return found
 
 
-_PREFIX_CHARS = 4
-
-
-def _prefix(text: str) -> str:
-    """First characters of a surface with separators removed: the gazetteer's index key."""
-    key = name_key(text)
-    return key[:_PREFIX_CHARS]
-
-
-def _joinable(text: str, toks: list[tuple[int, int]]) -> bool:
-    """Tokens form one name only if separated by a single space, hyphen or dot."""
-    for (_, e1), (s2, _) in zip(toks, toks[1:]):
-        gap = text[e1:s2]
-        if gap not in (" ", "-", ".", "‐", "–") :
-            return False
-    return True
+_GAPS = frozenset((" ", "-", ".", "‐", "–"))
 
 
 @lru_cache(maxsize=1)

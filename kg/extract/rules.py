@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from kg.extract.abbrev import find_abbreviations
@@ -125,6 +126,7 @@ GAIN_CUE = re.compile(
 )
 NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
 COMPARED_FAMILY = r"^\s*(?:the\s+|other\s+|previous\s+|prior\s+|existing\s+|recent\s+|modern\s+|current\s+|several\s+|many\s+|strong\s+)*((?:[\w+-]+\s+){0,3}?[\w+-]+(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:[\w+-]+\s+){0,2}?[\w+-]+)*)\s+(?:methods|models|approaches|baselines|architectures|techniques|algorithms|variants|counterparts)\b"
+HEDGE = re.compile(r"\b(?:not|never|fail(?:s|ed)? to|cannot|may|might|could|whether|competitive with|comparable to|on par with)\b", re.I)
 COMPONENT_CUE = re.compile(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b", re.I)
 ATTENTION_IDIOM = re.compile(r"\b(?:much|great|growing|increasing|considerable|significant|little|more|less|wide|widespread|special|particular|close|pay|pays|paid|attract\w*|draw\w*|drawn|receiv\w*|gain\w*|garner\w*)\s+$", re.I)
 HARDWARE_TAIL = re.compile(r"\s(?:GPU|CPU|TPU|NPU)s?\b")
@@ -153,15 +155,19 @@ class Candidate:
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (sentence, start, end) in sentence text
 
 
+AFFIX_AFTER = re.compile(r"-(?:based|inspired|enhanced|augmented|equipped|like|style|aware|free|wise|level|specific|driven|agnostic|friendly|only|oriented|related|guided|enabled|powered)\b", re.I)
+
+
 def _read_stopwords() -> frozenset[str]:
     text = Path(__file__).with_name("stopwords.txt").read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
 STOPWORDS = _read_stopwords()
-AFFIX_WORDS = re.compile(r"-(?:based|like|style|aware|free|wise|level|specific|driven|agnostic|friendly|only|scale|oriented|related|guided|enabled|powered)$", re.I)
+AFFIX_WORDS = re.compile(r"-(?:based|inspired|enhanced|augmented|equipped|like|style|aware|free|wise|level|specific|driven|agnostic|friendly|only|scale|oriented|related|guided|enabled|powered)$", re.I)
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_coined(word: str) -> bool:
     """A model-like name: internal capitals (ModuleFormer, RCNet), letters with digits
     (FBNetV5, GPT-4), or capitals joined by hyphens (Eigen-CAM, DAMO-YOLO)."""
@@ -247,7 +253,13 @@ class RuleExtractor:
         return cand
 
     def _lexicon(self, s: Sentence, i: int, cands) -> None:
+        consumed = 0
         for start, end, term in self.gazetteer.find(s.text):
+            if start < consumed:
+                continue
+            if s.text[end:end + 1] == "-" and re.match(r"-[A-Za-z0-9]", s.text[end:end + 2]) \
+                    and not AFFIX_AFTER.match(s.text[end:]):
+                continue  # "ViT" in "ViT-B" is a variant's name, left to the name rules
             surface = s.text[start:end]
             if surface in NOT_NAMES:
                 continue
@@ -256,7 +268,7 @@ class RuleExtractor:
             if term.type == "Hardware":
                 tail = HARDWARE_TAIL.match(s.text, end)
                 if tail:
-                    end = tail.end()  # "T4 GPUs" is the T4, not also a generic GPU
+                    end = consumed = tail.end()  # "T4 GPUs" is the T4, not also a generic GPU
                     surface = s.text[start:end]
             if term.type == "Task":
                 left = _task_modifiers(s.text, start)
@@ -296,7 +308,17 @@ class RuleExtractor:
     def _defined_terms(self, abbrevs, sents, cands) -> None:
         """A defined acronym is an alias of its expansion, never a second entity."""
         for i, ab in abbrevs:
-            term = self.gazetteer.lookup(ab.long) or self.gazetteer.lookup(ab.short)
+            term = self.gazetteer.lookup(ab.long)
+            if term is None:
+                short_term = self.gazetteer.lookup(ab.short)
+                if short_term is not None and _similar_names(ab.long, short_term.name):
+                    term = short_term
+                elif short_term is not None:
+                    # the paper defines the acronym its own way ("PGD" is not projected gradient
+                    # descent here): drop what the lexicon read into the bare acronym
+                    taken = self._find(cands, short_term.name)
+                    if taken is not None and taken.rule == "lexicon":
+                        cands.pop(name_key(taken.name), None)
             if term:
                 cand = self._add(cands, term.name, term.type, "lexicon", i, alias=ab.short)
                 cand.aliases.add(ab.long)
@@ -498,10 +520,16 @@ class RuleExtractor:
                 self._add(cands, name, "Dataset", "dataset-head", i, (start, toks[j - 1][1]), alias=s.text[start:end])
                 continue
             phrase = s.text[start:end]
-            if self.gazetteer.lookup(phrase) or any(
-                a <= start < b or a < end <= b for (si, a, b) in _spans(cands) if si == i
-            ):
+            overlaps = [(a, b) for (si, a, b) in _spans(cands) if si == i and a < end and start < b]
+            if self.gazetteer.lookup(phrase):
                 continue
+            if overlaps:
+                # a capitalised name around a known one ("Gated Self-Attention") is a new name
+                inside = all(start < a and b <= end for a, b in overlaps)
+                lead = s.text[start:min(a for a, _ in overlaps)].split()
+                named = bool(lead) and all(w[:1].isupper() for w in lead)
+                if not (inside and named and not s.is_title and start > 0):
+                    continue
             name = _singular(phrase) if type_ == "Method" else phrase
             if name_key(name) in VAGUE:
                 continue
@@ -687,7 +715,7 @@ class RuleExtractor:
                 subj = subject_before(m.start())
                 for obj in objects(m.end()):
                     claim(subj, "outperforms", obj, i, "outperforms/cue", 0.75)
-            if GAIN_CUE.search(text) and not NEGATION.search(text):
+            if GAIN_CUE.search(text) and not HEDGE.search(text):
                 for m in COMPARE_CUE.finditer(text):
                     subj = subject_before(m.start()) if not own else own[0][2]
                     if subj is not None and subj.proposed_by:
@@ -802,6 +830,12 @@ TASK_MODIFIER_STOP = {
     "recent", "challenging", "difficult", "various", "downstream", "generic", "diverse", "typical", "classic",
     "several", "both", "effective", "accuracy", "performance", "results", "benchmarks", "datasets",
 }
+
+
+def _similar_names(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(name_key(a), name_key(b)) >= 80
 
 
 def _supported(c: Candidate, has_title: bool) -> bool:

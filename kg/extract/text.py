@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.·_]+")
 
@@ -12,18 +13,29 @@ _GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψω", (
     "upsilon phi chi psi omega").split()))
 
 
+def fold(text: str) -> str:
+    """Case-folded, separators removed, Greek letters spelled out; name_key without the plural rule."""
+    key = _SEPARATORS.sub("", text.casefold())
+    if not key.isascii():
+        key = "".join(_GREEK.get(c, c) for c in key)
+    return key
+
+
+def depluralize(key: str) -> str:
+    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
+        return key[:-1]
+    return key
+
+
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The matching key SCHEMA.md defines: case-folded, without spaces, hyphens and
     dots, and without a trailing plural "s". Greek letters are spelled out, since
     listings write "γ-MoD" and "gamma-MoD" for one name."""
-    key = _SEPARATORS.sub("", name.casefold())
-    if not key.isascii():
-        key = "".join(_GREEK.get(c, c) for c in key)
-    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
-        key = key[:-1]
-    return key
+    return depluralize(fold(name))
 
 
+@lru_cache(maxsize=1 << 16)
 def exact_key(name: str) -> str:
     """Like name_key but case-sensitive: acronyms ("SAM", "MoE") must match as written."""
     key = _SEPARATORS.sub("", name)

@@ -1,0 +1,95 @@
+"""The whole build on the demo listings in examples/: graph shape, round trip, stability."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import kg
+from kg.export import export
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def demo_graph() -> nx.MultiDiGraph:
+    return kg.build_graph([EXAMPLES])
+
+
+def test_demo_graph_holds_every_type_and_predicate(demo_graph):
+    types = {d["type"] for _, d in demo_graph.nodes(data=True)}
+    assert types == {"Paper", "Method", "Dataset", "Hardware", "Task"}
+    preds = {d["predicate"] for *_, d in demo_graph.edges(data=True)}
+    assert preds == {"proposes", "mentions", "evaluatesOn", "usesHardware", "addresses", "outperforms", "extends"}
+
+
+def test_duplicate_listing_becomes_one_paper_with_both_sources(demo_graph):
+    papers = [d for _, d in demo_graph.nodes(data=True) if d["type"] == "Paper"]
+    lattice = [p for p in papers if p["title"].startswith("LatticeNet:")]
+    assert len(lattice) == 1
+    assert len(lattice[0]["sources"]) == 2 and len(lattice[0]["urls"]) == 2
+    assert lattice[0]["code"] == ("https://github.com/example-lab/latticenet",)
+
+
+def test_claims_carry_evidence(demo_graph):
+    wins = [(demo_graph.nodes[u]["label"], demo_graph.nodes[v]["label"], d)
+            for u, v, d in demo_graph.edges(data=True) if d["predicate"] == "outperforms"]
+    lattice = [d for s, o, d in wins if (s, o) == ("LatticeNet", "Swin Transformer")]
+    assert lattice, wins
+    ev = lattice[0]
+    abstract = demo_graph.nodes[ev["paper"]]["abstract"]
+    assert abstract[ev["start"]:ev["end"]] == ev["evidence"]
+    assert "outperforms Swin Transformer" in ev["evidence"]
+
+
+def test_turtle_round_trip_gives_an_equal_graph(demo_graph, tmp_path):
+    export(demo_graph, tmp_path, ["ttl"])
+    loaded = kg.load(tmp_path / "graph.ttl")
+    assert dict(loaded.nodes(data=True)) == dict(demo_graph.nodes(data=True))
+    assert sorted(loaded.edges(keys=True, data=True), key=str) == sorted(demo_graph.edges(keys=True, data=True), key=str)
+    assert loaded.graph["base_iri"] == demo_graph.graph["base_iri"]
+
+
+def test_builds_are_byte_identical(tmp_path):
+    outs = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        subprocess.run([sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "--out", str(out), "--quiet",
+                        "--formats", "ttl,nt"], check=True, capture_output=True)
+        outs.append(((out / "graph.ttl").read_bytes(), (out / "graph.nt").read_bytes()))
+    assert outs[0] == outs[1]
+
+
+def test_cli_build_writes_all_five_files_and_a_summary(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "--out", str(tmp_path)],
+                            check=True, capture_output=True, text=True)
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "graph.html"):
+        assert (tmp_path / name).stat().st_size > 0
+    for line in ("papers read       12", "duplicates merged 1", "papers in graph   11", "entities", "relations", "seconds"):
+        assert line in result.stdout
+
+
+def test_cli_query_validate_and_eval(tmp_path):
+    subprocess.run([sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "--out", str(tmp_path), "--formats", "ttl"],
+                   check=True, capture_output=True)
+    ttl = str(tmp_path / "graph.ttl")
+    q = subprocess.run([sys.executable, "-m", "kg.cli", "query", ttl,
+                        "SELECT ?m WHERE { ?p kg:proposes ?m . ?m skos:prefLabel 'TCN-Gate' }", "--format", "csv"],
+                       capture_output=True, text=True, check=True)
+    assert q.stdout.splitlines()[0] == "m" and "method/tcn-gate" in q.stdout
+    ask = subprocess.run([sys.executable, "-m", "kg.cli", "query", ttl, "ASK { ?a kg:outperforms ?b }"],
+                         capture_output=True, text=True, check=True)
+    assert ask.stdout.strip() == "true"
+    v = subprocess.run([sys.executable, "-m", "kg.cli", "validate", ttl], capture_output=True, text=True)
+    assert v.returncode == 0 and "Conforms: True" in v.stdout
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "x", "title": "TCN-Gate: Gated Temporal Convolutions for Long Sequences", '
+                    '"entities": [{"name": "TCN-Gate", "type": "Method", "aliases": []}], '
+                    '"relations": [{"s": "PAPER", "p": "proposes", "o": "TCN-Gate"}]}\n')
+    e = subprocess.run([sys.executable, "-m", "kg.cli", "eval", ttl, str(gold)], capture_output=True, text=True, check=True)
+    assert "relation:proposes" in e.stdout
+    proposes = next(line for line in e.stdout.splitlines() if line.startswith("relation:proposes"))
+    assert proposes.split()[3] == "1.000"  # recall of the one gold claim
