@@ -13,7 +13,7 @@ def build_graph(paths, **options):
 
 def load(path):
     """Read an exported Turtle or N-Triples file back into the networkx graph."""
-    from kg.load import load as _load
+    from kg.loader import load as _load
 
     return _load(path)
 

@@ -82,7 +82,7 @@ def query(graph, sparql, query_file, fmt):
 def stats(graph, plot_dir):
     """Analytics: counts, top entities, PageRank over outperforms, communities."""
     from kg import analytics
-    from kg.load import load
+    from kg.loader import load
 
     G = load(graph)
     click.echo(analytics.summary_text(G))
@@ -110,7 +110,7 @@ def validate(graph):
 def eval_(graph, gold, errors):
     """Precision, recall and F1 per entity type and predicate against a gold file."""
     from kg.evaluate import evaluate, read_gold
-    from kg.load import load
+    from kg.loader import load
 
     try:
         records = read_gold(gold)
@@ -136,7 +136,7 @@ def eval_(graph, gold, errors):
 @click.option("--max-nodes", default=1500, show_default=True, type=int)
 def view(graph, out, focus, hops, types, max_nodes):
     """Write the interactive HTML page for an export."""
-    from kg.load import load
+    from kg.loader import load
     from kg.view import write_html
 
     G = load(graph)

@@ -2,7 +2,7 @@
 
 `graph_triples(G)` turns a graph that follows GRAPH_CONTRACT.md into a deterministic, sorted
 list of pyoxigraph triples; `triples_to_graph(triples)` is its exact inverse (used by
-kg.load). Model (see schema/ontology.ttl):
+kg.loader). Model (see schema/ontology.ttl):
 
     <base> a void:Dataset ; void:uriSpace "<base>" .               # lets load() recover base_iri
     paper:x a kg:Paper, schema:ScholarlyArticle ; dcterms:title ; dcterms:abstract ;
@@ -19,6 +19,8 @@ A URL that is not a valid absolute IRI is written as an xsd:anyURI literal, so a
 survives the round trip.
 """
 from __future__ import annotations
+
+import unicodedata
 
 import contextvars
 import gc
@@ -108,7 +110,10 @@ def encode_id(node_id: str) -> str:
     else:
         out = []
         for c in node_id:
-            if c in _ASCII_OK or (ord(c) >= 0xA0 and _ucschar(ord(c))):
+            # spaces and controls outside ASCII are valid ucschar but rejected by common
+            # parsers (rdflib's N-Triples reader treats "\xa0" as whitespace)
+            if c in _ASCII_OK or (ord(c) >= 0xA0 and _ucschar(ord(c)) and not c.isspace()
+                                  and unicodedata.category(c)[0] not in "CZ"):
                 out.append(c)
             else:
                 out.extend("%%%02X" % b for b in c.encode("utf-8", "surrogatepass"))

@@ -9,13 +9,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from kg.extract.lexicon import default_gazetteer
 from kg.extract.text import name_key, slug
 from kg.records import Entity, Extraction
 
-FUZZY_THRESHOLD = 92
 # Words that make a different model or dataset when they differ: sizes, versions, splits.
 _MARKERS = re.compile(r"\d+|\b(?:tiny|small|base|large|huge|giant|xl|xxl|mini|nano|medium|lite|plus|pro|ultra|v\d*|[a-z])\b|\+", re.I)
 
@@ -62,9 +61,11 @@ def fuzzy_same(a: str, b: str) -> bool:
     if markers(a) != markers(b):
         return False
     ka, kb = name_key(a), name_key(b)
-    if min(len(ka), len(kb)) < 6:
-        return False
-    return fuzz.ratio(ka, kb) >= FUZZY_THRESHOLD
+    shortest = min(len(ka), len(kb))
+    if shortest < 8:
+        return False  # short names differ by a letter on purpose ("ConvNet" vs "ConvNeXt")
+    allowed = 1 if shortest < 16 else 2
+    return Levenshtein.distance(ka, kb, score_cutoff=allowed) <= allowed
 
 
 def resolve(extractions: list[Extraction]) -> Resolution:

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from fixtures import P1, P2, P3, build_fixture_graph
 from kg.export import export, exporters, get_exporter, register_exporter
-from kg.load import load
+from kg.loader import load
 from kg.rdf import (DEFAULT_BASE_IRI, decode_id, encode_id, format_decimal, graph_triples,
                     triples_to_graph)
 

@@ -515,6 +515,8 @@ class RuleExtractor:
                 name = s.text[start: toks[j - 1][1]]
                 if not any(c.isupper() or c.isdigit() for c in words[k]):
                     continue
+                if s.is_title and not _is_coined(name.split()[0]):
+                    continue  # title case capitalises every word: "High-Dimensional Datasets" is no name
                 if self.gazetteer.lookup(name):
                     continue
                 self._add(cands, name, "Dataset", "dataset-head", i, (start, toks[j - 1][1]), alias=s.text[start:end])

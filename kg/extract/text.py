@@ -47,7 +47,8 @@ def exact_key(name: str) -> str:
 def slug(name: str) -> str:
     """Readable, IRI-safe identifier part: "ResNet-50" -> "resnet-50", "C++" -> "c-plus-plus"."""
     text = name.casefold().replace("+", "-plus-")
-    text = re.sub(r"[^0-9a-z\u00c0-\uffff]+", "-", text).strip("-")
+    text = "".join(c if c.isalnum() and c != "_" else "-" for c in text)
+    text = re.sub(r"-{2,}", "-", text).strip("-")
     return text or "x"
 
 
