@@ -127,6 +127,7 @@ GAIN_CUE = re.compile(
 NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
 COMPARED_FAMILY = r"^\s*(?:the\s+|other\s+|previous\s+|prior\s+|existing\s+|recent\s+|modern\s+|current\s+|several\s+|many\s+|strong\s+)*((?:[\w+-]+\s+){0,3}?[\w+-]+(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:[\w+-]+\s+){0,2}?[\w+-]+)*)\s+(?:methods|models|approaches|baselines|architectures|techniques|algorithms|variants|counterparts)\b"
 HEDGE = re.compile(r"\b(?:not|never|fail(?:s|ed)? to|cannot|may|might|could|whether|competitive with|comparable to|on par with)\b", re.I)
+TASK_LIST = re.compile(r"\b(?:on|in|for|to|across|including|such as)\s+((?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*(?:(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*)*)\s+(?:tasks|problems|applications)\b")
 COMPONENT_CUE = re.compile(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b", re.I)
 ATTENTION_IDIOM = re.compile(r"\b(?:much|great|growing|increasing|considerable|significant|little|more|less|wide|widespread|special|particular|close|pay|pays|paid|attract\w*|draw\w*|drawn|receiv\w*|gain\w*|garner\w*)\s+$", re.I)
 HARDWARE_TAIL = re.compile(r"\s(?:GPU|CPU|TPU|NPU)s?\b")
@@ -216,6 +217,7 @@ class RuleExtractor:
             self._head_nouns(s, i, cands)
             self._coined(s, i, cands, abbrevs)
             self._compared_methods(s, i, cands)
+            self._task_lists(s, i, cands)
             self._dataset_lists(s, i, cands)
             self._proposals(s, i, cands)
         self._drop_vague(cands, bool(sents) and sents[0].is_title)
@@ -421,6 +423,33 @@ class RuleExtractor:
             if c.rule in ("coined-name", "acronym") and not c.proposed_by:
                 if any(si == i and any(a <= x < b for a, b in lists) for si, x, _ in c.spans):
                     c.type = "Dataset"
+
+    def _task_lists(self, s: Sentence, i: int, cands) -> None:
+        """"on language modeling, genomics and time series tasks": listed problems are Tasks."""
+        text = s.text
+        for m in TASK_LIST.finditer(text):
+            items = re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group(1))
+            pos = m.start(1)
+            for item in items:
+                words = item.split()
+                start = text.find(item, pos)
+                pos = max(pos, start + len(item))
+                while words and (words[0].lower() in STOPWORDS or words[0].lower() in GENERIC_MODIFIERS):
+                    words = words[1:]
+                if not words or len(words) > 4 or any(w.lower() in STOPWORDS or w.lower() in GENERIC_MODIFIERS for w in words):
+                    continue
+                name = " ".join(words)
+                if name_key(name) in VAGUE or not name[0].isalpha() or any(c.isdigit() for c in name):
+                    continue
+                a = text.find(name, start)
+                term = self.gazetteer.lookup(name)
+                if term is not None and term.type != "Task" or term is None and len(words) < 2:
+                    continue  # one unknown word ("vision", "perception") is a field, not a task
+                found = self._find(cands, name)
+                if found is not None and found.type != "Task":
+                    continue
+                self._add(cands, term.name if term else name, "Task", "lexicon" if term else "task-list", i,
+                          (a, a + len(name)), alias=name)
 
     def _bare_tasks(self, s: Sentence, i: int, cands, domain: str | None) -> None:
         """A bare task word ("detection") gets the field's full name when the paper's

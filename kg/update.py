@@ -1,0 +1,212 @@
+"""Build state kept beside the exports, so `kg build --update DIR INPUT...` extracts only new papers.
+
+    DIR/.kg/manifest.json      extractor name + fingerprint, counts, file sizes (written last)
+    DIR/.kg/records.jsonl      every record read so far, before de-duplication, in read order
+    DIR/.kg/extractions.jsonl  one extraction per merged paper, keyed by paper id and a hash of
+                               the title and abstract it was extracted from
+
+An update reads the old records back, then the new inputs, and runs the usual
+merge_duplicates over both: the papers are exactly those of a full rebuild over old + new
+inputs, and a paper seen again in a new listing gains a source instead of being duplicated. A
+new record identical to a stored one (the same listing given again) is skipped. Each merged
+paper whose id, title and abstract match a stored extraction reuses it; only the others are
+extracted. Resolution and graph assembly then run over all papers (they look across papers and
+are cheap next to extraction).
+
+The cache is only used when the extractor and its fingerprint are unchanged: for the built-in
+"rules" extractor the fingerprint is a hash of the kg.extract sources and lexicons, so editing a
+rule or a lexicon re-extracts everything. Extraction is assumed to depend on a paper's title
+and abstract only (true of the built-in extractor).
+
+The folder is hidden (".kg"), so `kg build DIR` never reads it as input. Files are written with
+kg.io.atomic_open; the manifest is renamed into place last and records the sizes of the other
+two, so a build killed part-way is detected rather than half-read.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from kg.io import atomic_open
+from kg.records import Claim, Evidence, Extraction, Mention, Paper
+
+STATE_DIR = ".kg"
+MANIFEST = "manifest.json"
+RECORDS = "records.jsonl"
+EXTRACTIONS = "extractions.jsonl"
+VERSION = 1
+
+
+class StateError(ValueError):
+    """The folder holds no usable build state."""
+
+
+def state_dir(out_dir: str | os.PathLike) -> Path:
+    return Path(out_dir) / STATE_DIR
+
+
+def content_key(paper: Paper) -> str:
+    """What an extraction depends on: the title and abstract."""
+    return hashlib.sha1(f"{paper.title}\x1f{paper.abstract}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def extractor_fingerprint(name: str) -> str:
+    """Changes whenever the extractor may give different output for the same paper."""
+    h = hashlib.sha1(name.encode())
+    if name == "rules":
+        root = Path(__file__).resolve().parent / "extract"
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".tsv", ".txt"):
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# --- records <-> JSON ---------------------------------------------------------------------------
+
+def paper_line(p: Paper) -> str:
+    return json.dumps([p.id, p.title, p.abstract, list(p.sources), p.date, list(p.urls), list(p.authors)]) + "\n"
+
+
+def paper_from_line(line: str) -> Paper:
+    pid, title, abstract, sources, date, urls, authors = json.loads(line)
+    return Paper(pid, title, abstract, tuple(sources), date, tuple(urls), tuple(authors))
+
+
+def extraction_line(ex: Extraction, key: str) -> str:
+    mentions = [[m.name, m.type, list(m.aliases), m.rule] for m in ex.mentions]
+    claims = [[c.subject, c.predicate, c.object, c.evidence.sentence, c.evidence.start, c.evidence.end, c.rule, c.confidence]
+              for c in ex.claims]
+    return json.dumps([ex.paper_id, key, mentions, claims, list(ex.code_urls)]) + "\n"
+
+
+def extraction_from_line(line: str) -> tuple[str, Extraction]:
+    pid, key, mentions, claims, urls = json.loads(line)
+    sentences: dict[str, str] = {}  # claims from one sentence share its text, as extracted ones do
+    return key, Extraction(
+        pid,
+        tuple(Mention(n, t, tuple(al), r) for n, t, al, r in mentions),
+        tuple(Claim(s, p, o, Evidence(sentences.setdefault(text, text), start, end), rule, conf)
+              for s, p, o, text, start, end, rule, conf in claims),
+        tuple(urls),
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+@dataclass
+class State:
+    """A previous build's state (see the module docstring)."""
+
+    folder: Path
+    manifest: dict
+
+    @classmethod
+    def open(cls, out_dir: str | os.PathLike) -> "State":
+        folder = state_dir(out_dir)
+        path = folder / MANIFEST
+        if not path.is_file():
+            raise StateError(f"{out_dir}: no build state ({STATE_DIR}/{MANIFEST}); build it once with "
+                             f"`kg build INPUT... --out {out_dir}` (state is kept unless --no-state)")
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise StateError(f"{path}: unreadable manifest ({exc})") from None
+        if manifest.get("version") != VERSION:
+            raise StateError(f"{path}: state version {manifest.get('version')!r}, expected {VERSION}")
+        for name, size_key in ((RECORDS, "records_bytes"), (EXTRACTIONS, "extractions_bytes")):
+            f = folder / name
+            if not f.is_file() or f.stat().st_size != manifest.get(size_key):
+                raise StateError(f"{f}: missing or not the size the manifest records (interrupted build?); rebuild in full")
+        return cls(folder, manifest)
+
+    def record_lines(self) -> Iterator[str]:
+        with open(self.folder / RECORDS, encoding="utf-8") as fh:
+            yield from fh
+
+    def extractions(self, extractor: str, fingerprint: str) -> dict[str, tuple[str, Extraction]]:
+        """paper id -> (content key, extraction); empty when the extractor changed."""
+        if self.manifest.get("extractor") != extractor or self.manifest.get("fingerprint") != fingerprint:
+            return {}
+        out = {}
+        with open(self.folder / EXTRACTIONS, encoding="utf-8") as fh:
+            for line in fh:
+                key, ex = extraction_from_line(line)
+                out[ex.paper_id] = (key, ex)
+        return out
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+@dataclass
+class StateWriter:
+    """Writes a build's state while the build runs; `commit()` renames it into place. Leaving the
+    `with` block without commit() (an error) keeps the previous state."""
+
+    out_dir: Path
+    extractor: str
+    fingerprint: str
+    _stack: ExitStack = field(default_factory=ExitStack)
+    _records: IO | None = None
+    _extractions: IO | None = None
+    records: int = 0
+
+    def __enter__(self) -> "StateWriter":
+        folder = state_dir(self.out_dir)
+        self._records = self._stack.enter_context(atomic_open(folder / RECORDS, "w"))
+        self._extractions = self._stack.enter_context(atomic_open(folder / EXTRACTIONS, "w"))
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        return self._stack.__exit__(*exc)
+
+    def record_line(self, line: str) -> None:
+        self._records.write(line)
+        self.records += 1
+
+    def tee(self, papers: Iterable[Paper]) -> Iterator[Paper]:
+        for p in papers:
+            self.record_line(paper_line(p))
+            yield p
+
+    def extraction(self, ex: Extraction, key: str) -> None:
+        self._extractions.write(extraction_line(ex, key))
+
+    def commit(self, **info) -> None:
+        folder = state_dir(self.out_dir)
+        self._stack.close()  # renames records.jsonl and extractions.jsonl into place
+        manifest = {
+            "version": VERSION, "extractor": self.extractor, "fingerprint": self.fingerprint,
+            "records": self.records,
+            "records_bytes": (folder / RECORDS).stat().st_size,
+            "extractions_bytes": (folder / EXTRACTIONS).stat().st_size,
+            **info,
+        }
+        with atomic_open(folder / MANIFEST, "w") as fh:
+            json.dump(manifest, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+
+
+def previous_then_new(state: State, new: Iterable[Paper], writer: StateWriter | None, counts: dict) -> Iterator[Paper]:
+    """The stored records, then the new ones that are not exact copies of a stored record."""
+    seen: set[bytes] = set()
+    for line in state.record_lines():
+        seen.add(hashlib.sha1(line.encode("utf-8", "surrogatepass")).digest())
+        counts["previous"] = counts.get("previous", 0) + 1
+        if writer is not None:
+            writer.record_line(line)
+        yield paper_from_line(line)
+    for p in new:
+        line = paper_line(p)
+        digest = hashlib.sha1(line.encode("utf-8", "surrogatepass")).digest()
+        if digest in seen:
+            counts["known"] = counts.get("known", 0) + 1
+            continue
+        if writer is not None:
+            writer.record_line(line)
+        yield p
