@@ -37,25 +37,65 @@ def main() -> None:
 @click.option("--base-iri", default=None, help="Namespace for instance IRIs.")
 @click.option("--formats", default="ttl,nt,jsonld,graphml,html", show_default=True, help="Comma-separated export formats.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet):
-    """Build the graph from listings (files or folders) and export it."""
-    from kg.export import export
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Extraction processes (local engine) or LocalCluster workers (dask engine without --scheduler).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: local processes, or a Dask distributed cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786) for --engine dask; default: a LocalCluster.")
+@click.option("--chunk-size", default=None, type=click.IntRange(min=1), help="Papers per extraction task.")
+@click.option("--update", "update_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Add INPUTs to the build in this folder (re-extracting only new papers); writes there too.")
+@click.option("--state/--no-state", default=True, show_default=True,
+              help="Keep the build state in OUT/.kg so a later --update can reuse extractions.")
+def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, workers, engine, scheduler,
+          chunk_size, update_dir, state):
+    """Build the graph from listings (files or folders) and export it.
+
+    With --update DIR, the previous build in DIR is extended with INPUTs: papers already there
+    are recognised (a new listing adds a source), only new or changed papers are extracted, and
+    the exports in DIR are rewritten as a full build over all inputs would write them.
+    """
+    from kg.export.stream import export_streaming
     from kg.graph import DEFAULT_BASE_IRI
     from kg.ingest import IngestError
     from kg.pipeline import BuildReport, build as run_build
 
+    if scheduler is not None and engine != "dask":
+        _fail("--scheduler needs --engine dask")
+    if update_dir is not None:
+        if out_dir != Path("exports") and out_dir != update_dir:
+            _fail("--update DIR writes to DIR; leave out --out or give the same folder")
+        out_dir = update_dir
+        if base_iri is None:
+            base_iri = _previous_base_iri(update_dir)
     report = BuildReport()
     try:
         G = run_build(inputs, format=fmt, on_error=on_error, extractor=extractor,
-                      base_iri=base_iri or DEFAULT_BASE_IRI, progress=not quiet, report=report)
+                      base_iri=base_iri or DEFAULT_BASE_IRI, progress=not quiet, report=report,
+                      workers=workers, engine=engine, scheduler=scheduler, chunk_size=chunk_size,
+                      state_dir=out_dir if (state or update_dir is not None) else None, update=update_dir)
     except IngestError as exc:
         _fail(str(exc))
     except ValueError as exc:
         _fail(str(exc))
     start = time.perf_counter()
-    report.files = export(G, out_dir, [f.strip() for f in formats.split(",") if f.strip()])
+    try:
+        report.files = export_streaming(G, out_dir, [f.strip() for f in formats.split(",") if f.strip()])
+    except ValueError as exc:
+        _fail(str(exc))
     report.seconds["export"] = time.perf_counter() - start
     click.echo(report.summary(G))
+
+
+def _previous_base_iri(folder: Path) -> str | None:
+    """The base IRI the build in `folder` used (from its state manifest), if recorded."""
+    import json
+
+    try:
+        return json.loads((folder / ".kg" / "manifest.json").read_text(encoding="utf-8")).get("base_iri")
+    except (OSError, ValueError):
+        return None
 
 
 @main.command()

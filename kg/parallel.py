@@ -30,6 +30,10 @@ DEFAULT_CHUNK = 250  # papers per task: ~0.25-1.5 s of work at the extractor's c
 _worker_extractors: dict[str, Callable[[Paper], Extraction]] = {}
 
 
+def _warm(name: str) -> None:
+    _extractor(name)
+
+
 def _extractor(name: str) -> Callable[[Paper], Extraction]:
     """The extractor `name`, built once per process (workers reuse it across chunks)."""
     ex = _worker_extractors.get(name)
@@ -67,11 +71,14 @@ class LocalPool:
     """A process pool for extraction. Create it early (before the input is read), so that
     forked workers start small."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, extractor: str | None = None):
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = max(1, int(workers))
         self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context())
+        if extractor is not None:  # start the workers now (and build their extractors)
+            for _ in range(self.workers):
+                self.executor.submit(_warm, extractor)
 
     def run(self, extractor: str, chunks: Iterable[Sequence[Paper]]) -> Iterator[list[Extraction]]:
         """Chunk results in input order, with at most 3 chunks per worker in flight."""
@@ -143,7 +150,7 @@ class SerialPool:
         pass
 
 
-def open_pool(workers: int = 1, engine: str = "local", scheduler=None):
+def open_pool(workers: int = 1, engine: str = "local", scheduler=None, extractor: str | None = None):
     """SerialPool for one local worker, LocalPool for several, DaskPool for engine="dask"."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
@@ -153,7 +160,7 @@ def open_pool(workers: int = 1, engine: str = "local", scheduler=None):
         return DaskPool(workers, scheduler)
     if scheduler is not None:
         raise ValueError("a scheduler address needs engine='dask'")
-    return LocalPool(workers) if int(workers) > 1 else SerialPool()
+    return LocalPool(workers, extractor) if int(workers) > 1 else SerialPool()
 
 
 def extract_papers(

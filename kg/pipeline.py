@@ -1,18 +1,28 @@
-"""The build: read -> dedupe -> extract -> resolve -> graph, with timings per stage."""
+"""The build: read -> dedupe -> extract -> resolve -> graph, with timings per stage.
+
+Readers stream records; de-duplication keeps one Paper per distinct paper; extraction runs per
+paper, in this process or in chunks on worker processes / a Dask cluster (kg.parallel), and gives
+the same result either way. Memory grows with the graph (papers, their extractions, the graph),
+not with the input files: the full list of read records is never held.
+
+With `state_dir`, the build also keeps its state there (kg.update) and with `update` it starts
+from a previous build's state, extracting only papers it has not seen.
+"""
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import networkx as nx
 
-from kg.extract import get_extractor
 from kg.graph import DEFAULT_BASE_IRI, assemble
 from kg.ingest import IngestError, merge_duplicates, read_papers
-from kg.records import ENTITY_TYPES, PREDICATES
+from kg.records import ENTITY_TYPES, PREDICATES, Paper
 from kg.resolve import resolve
 
 PROGRESS_THRESHOLD = 300  # papers; smaller builds finish before a bar is worth drawing
@@ -25,6 +35,12 @@ class BuildReport:
     errors: list[IngestError] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    papers_extracted: int = 0  # extracted in this run
+    papers_reused: int = 0  # extraction taken from a previous build's state (--update)
+    previous_records: int = 0  # records carried over from the previous build (--update)
+    known_records: int = 0  # input records identical to a stored one, skipped (--update)
+    workers: int = 1
+    engine: str = "local"
 
     def summary(self, G: nx.MultiDiGraph) -> str:
         types = Counter(d.get("type") for _, d in G.nodes(data=True))
@@ -36,6 +52,12 @@ class BuildReport:
         ]
         if self.errors:
             lines.append(f"records skipped   {len(self.errors)} (first: {self.errors[0]})")
+        if self.previous_records or self.papers_reused or self.known_records:
+            lines.append(f"update            {self.previous_records} records from the previous build, "
+                         f"{self.known_records} input records already known, "
+                         f"{self.papers_reused} extractions reused, {self.papers_extracted} papers extracted")
+        if self.workers > 1 or self.engine != "local":
+            lines.append(f"extraction        {self.engine}, {self.workers} workers")
         lines.append("entities          " + ", ".join(f"{t} {types[t]}" for t in ENTITY_TYPES))
         lines.append("relations         " + ", ".join(f"{p} {preds[p]}" for p in PREDICATES))
         for path in self.files:
@@ -43,6 +65,12 @@ class BuildReport:
         stages = ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items())
         lines.append(f"seconds           {sum(self.seconds.values()):.2f} ({stages})")
         return "\n".join(lines)
+
+
+def _counted(papers: Iterable[Paper], report: BuildReport) -> Iterator[Paper]:
+    for p in papers:
+        report.papers_read += 1
+        yield p
 
 
 def build(
@@ -54,8 +82,29 @@ def build(
     base_iri: str = DEFAULT_BASE_IRI,
     progress: bool = False,
     report: BuildReport | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler=None,
+    chunk_size: int | None = None,
+    state_dir: str | Path | None = None,
+    update: str | Path | None = None,
 ) -> nx.MultiDiGraph:
+    """Build the graph from listings (files or folders).
+
+    workers/engine/scheduler: where extraction runs (kg.parallel): engine "local" with `workers`
+    processes (1: in this process), or "dask" on the cluster at `scheduler` (an address or a
+    distributed.Client; None starts a LocalCluster of `workers` processes). Same graph either way.
+    state_dir: keep the build state there (kg.update), so a later build can use `update=` it.
+    update: a previous build's folder: its records come first, then `paths`; stored extractions
+    are reused for unchanged papers. Equal to a full build over the old and new inputs.
+    """
+    from kg.extract import get_extractor
+    from kg.parallel import open_pool
+
     report = report if report is not None else BuildReport()
+    if not isinstance(extractor, str):
+        raise ValueError("extractor must be a registered name or 'module:factory'")
+    get_extractor(extractor)  # unknown names fail before any work
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -64,23 +113,96 @@ def build(
         report.seconds[stage] = now - clock
         clock = now
 
-    read = list(read_papers([Path(p) for p in paths], format=format, on_error=on_error, errors=report.errors))
-    papers, report.duplicates_merged = merge_duplicates(read)
-    report.papers_read = len(read)
-    lap("read")
-    extract = get_extractor(extractor)
-    items = papers
-    if progress and len(papers) > PROGRESS_THRESHOLD:
+    gc_was_enabled = gc.isenabled()
+    with ExitStack() as stack:
+        # Workers start before the input is read, so forked processes start small.
+        pool = open_pool(workers, engine, scheduler, extractor)
+        stack.callback(pool.close)
+        report.workers, report.engine = pool.workers, engine
+        gc.disable()  # millions of small acyclic records: the cyclic GC only slows the build down
+        if gc_was_enabled:
+            stack.callback(gc.enable)
+
+        writer = previous = None
+        fingerprint = ""
+        if state_dir is not None or update is not None:
+            from kg.update import State, StateWriter, extractor_fingerprint
+
+            fingerprint = extractor_fingerprint(extractor)
+            previous = State.open(update) if update is not None else None
+            if state_dir is not None:
+                writer = stack.enter_context(StateWriter(Path(state_dir), extractor, fingerprint))
+
+        records: Iterable[Paper] = _counted(
+            read_papers([Path(p) for p in paths], format=format, on_error=on_error, errors=report.errors), report)
+        counts: dict[str, int] = {}
+        if previous is not None:
+            from kg.update import previous_then_new
+
+            records = previous_then_new(previous, records, writer, counts)
+        elif writer is not None:
+            records = writer.tee(records)
+        papers, report.duplicates_merged = merge_duplicates(records)
+        report.previous_records, report.known_records = counts.get("previous", 0), counts.get("known", 0)
+        lap("read")
+
+        extractions = _extract(papers, extractor, pool, previous, fingerprint, chunk_size, progress, report)
+        if writer is not None:
+            from kg.update import content_key
+
+            for p, ex in zip(papers, extractions):
+                writer.extraction(ex, content_key(p))
+        lap("extract")
+        resolution = resolve(extractions)
+        lap("resolve")
+        G = assemble(papers, extractions, resolution, base_iri=base_iri)
+        del extractions, resolution
+        lap("graph")
+        if writer is not None:
+            writer.commit(papers=len(papers), base_iri=base_iri)
+            lap("state")
+    return G
+
+
+def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: str,
+             chunk_size: int | None, progress: bool, report: BuildReport) -> list:
+    from kg.parallel import extract_papers
+
+    cached = previous.extractions(extractor, fingerprint) if previous is not None else {}
+    if cached:
+        from kg.update import content_key
+
+        slots: list = [None] * len(papers)
+        todo_idx = []
+        for i, p in enumerate(papers):
+            hit = cached.pop(p.id, None)
+            if hit is not None and hit[0] == content_key(p):
+                slots[i] = hit[1]
+            else:
+                todo_idx.append(i)
+        cached.clear()
+        todo = [papers[i] for i in todo_idx]
+    else:
+        slots, todo_idx, todo = None, None, papers
+    report.papers_extracted = len(todo)
+    report.papers_reused = len(papers) - len(todo)
+
+    bar = None
+    if progress and len(todo) > PROGRESS_THRESHOLD:
         from tqdm import tqdm
 
-        items = tqdm(papers, desc="extract", unit="paper", leave=False)
-    extractions = [extract(p) for p in items]
-    lap("extract")
-    resolution = resolve(extractions)
-    lap("resolve")
-    G = assemble(papers, extractions, resolution, base_iri=base_iri)
-    lap("graph")
-    return G
+        bar = tqdm(total=len(todo), desc="extract", unit="paper", leave=False)
+    try:
+        fresh = extract_papers(todo, extractor, pool=pool, chunk_size=chunk_size,
+                               on_chunk=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    if slots is None:
+        return fresh
+    for i, ex in zip(todo_idx, fresh):
+        slots[i] = ex
+    return slots
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> nx.MultiDiGraph:

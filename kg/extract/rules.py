@@ -165,6 +165,10 @@ def _read_stopwords() -> frozenset[str]:
 
 
 STOPWORDS = _read_stopwords()
+GENERIC_TERMS = frozenset(
+    line.strip() for line in (Path(__file__).with_name("lexicons") / "generic.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
 AFFIX_WORDS = re.compile(r"-(?:based|inspired|enhanced|augmented|equipped|like|style|aware|free|wise|level|specific|driven|agnostic|friendly|only|scale|oriented|related|guided|enabled|powered)$", re.I)
 
 
@@ -353,6 +357,7 @@ class RuleExtractor:
         title = sents[0].text
         m = re.match(r"^\s*([^:]{2,40}?)\s*:\s+(.+)$", title)
         if not m:
+            self._title_phrase(title, cands)
             return
         head, rest = m.group(1).strip(), m.group(2)
         acr = re.match(r"^(.*?)\s*\(([^)]+)\)$", head)
@@ -471,6 +476,27 @@ class RuleExtractor:
             if term is not None:
                 self._add(cands, term.name, "Task", "bare-task", i, (m.start(), m.end()), alias=m.group(1))
 
+    def _title_phrase(self, title: str, cands) -> None:
+        """"Stacked Tensor Networks for PDE Solving": a title that opens with a new descriptive
+        method name before "for" / "with" / "via" proposes it."""
+        all_words = title.split()
+        cut = next((k for k, w in enumerate(all_words) if w.lower() in STOPWORDS), len(all_words))
+        if not 2 <= cut <= 5 or all_words[cut].lower() not in {"for", "with", "via", "in", "on", "using", "to"} if cut < len(all_words) else True:
+            return
+        words = all_words[:cut]
+        phrase = " ".join(words)
+        last = words[-1].lower()
+        if last.rstrip("s") not in {h.rstrip("s") for h in METHOD_HEADS} or len(words) < 2:
+            return
+        if words[0].lower() in STOPWORDS or words[0].lower() in {"towards", "toward", "on", "rethinking", "revisiting", "learning", "understanding", "exploring", "improving"}:
+            return
+        if self.gazetteer.lookup(phrase) is not None or name_key(phrase) in VAGUE:
+            return
+        name = _singular(phrase)
+        cand = self._find(cands, name) or self._add(cands, name, "Method", "title-phrase", 0, (0, len(phrase)), alias=phrase)
+        if cand.type == "Method" and not cand.proposed_by:
+            cand.proposed_by, cand.proposed_sentence = "title-phrase", 0
+
     def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
         for m in _NAME_TOKEN.finditer(s.text):
             word = m.group().rstrip(".-")
@@ -507,6 +533,8 @@ class RuleExtractor:
         words = [s.text[a:b] for a, b in toks]
         for j, w in enumerate(words):
             lw = w.lower()
+            if lw not in TASK_HEADS and lw not in METHOD_HEADS and lw not in DATASET_HEADS:
+                lw = _singular(lw)  # "losses" -> "loss"
             if lw in TASK_HEADS:
                 type_ = "Task"
             elif lw in METHOD_HEADS:
@@ -559,7 +587,8 @@ class RuleExtractor:
                 inside = all(start < a and b <= end for a, b in overlaps)
                 lead = s.text[start:min(a for a, _ in overlaps)].split()
                 named = bool(lead) and all(w[:1].isupper() for w in lead)
-                if not (inside and named and not s.is_title and start > 0):
+                novel = bool(NEW_BEFORE.search(s.text[:start]))
+                if not (inside and (named or novel) and not s.is_title and start > 0):
                     continue
             name = _singular(phrase) if type_ == "Method" else phrase
             if name_key(name) in VAGUE:
@@ -567,7 +596,22 @@ class RuleExtractor:
             if end != short_end:
                 self._add(cands, name, type_, "head-noun", i, (start, end), alias=s.text[start:short_end])
                 continue
-            self._add(cands, name, type_, "head-noun", i, (start, end), alias=phrase)
+            cand = self._add(cands, name, type_, "head-noun", i, (start, end), alias=phrase)
+            # "load balancing and load concentration losses": the first conjunct shares the head
+            elided = re.search(r"(?:^|[\s(,])((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+and\s+$", s.text[:start])
+            if elided:
+                first = elided.group(1).split()
+                novel = False
+                while first and (first[0] in STOPWORDS or first[0] in GENERIC_MODIFIERS):
+                    novel = novel or first[0] in ("new", "novel")
+                    first = first[1:]
+                if first and not any(w in STOPWORDS or w in GENERIC_MODIFIERS for w in first):
+                    other = " ".join(first + [_singular(words[j]).lower() if type_ == "Method" else words[j].lower()])
+                    twin = self._add(cands, other, type_, "head-noun", i, (elided.end(1) - len(" ".join(first)), elided.end(1)))
+                    if novel or NEW_BEFORE.search(s.text[: elided.start(1)]):
+                        for c in (twin, cand):
+                            c.proposed_by = c.proposed_by or "novel-phrase"
+                            c.proposed_sentence = i
 
     def _proposals(self, s: Sentence, i: int, cands) -> None:
         text = s.text
@@ -586,6 +630,21 @@ class RuleExtractor:
             ((a, b, c) for c in cands.values() for si, a, b in c.spans if si == i and c.type in ("Method", "Dataset")),
             key=lambda t: t[0],
         )
+        def mark_chain(items, rule):
+            """Mark the first item, then those coordinated with it ("X and Y", "X, Y and Z")
+            or set in apposition ("a new model, X,")."""
+            mark(items[0][2], rule)
+            last_end = items[0][1]
+            for a, b, c in items[1:]:
+                if a < last_end:
+                    continue
+                gap = text[last_end:a]
+                if re.fullmatch(r"\s*(?:,|and|,\s*and|or|\(|,\s*(?:namely|i\.e\.,?|called|dubbed)|namely)\s*(?:an?\s+|the\s+)?(?:new\s+|novel\s+)?", gap) or re.fullmatch(r"\)?\s*,?\s*(?:an?|the)?\s*", gap):
+                    mark(c, rule)
+                    last_end = b
+                else:
+                    break
+
         for m in PROPOSE_CUE.finditer(text):
             # the first new name after the cue, then names coordinated with it
             # ("X and Y", "X, Y and Z") or set in apposition ("a new model, X,")
@@ -595,14 +654,7 @@ class RuleExtractor:
             new = [t for t in after if t[2].rule != "lexicon" or NEW_BEFORE.search(text[max(0, t[0] - 12): t[0]])]
             if not new:
                 continue
-            first = new[0]
-            mark(first[2], "propose-cue")
-            last_end = first[1]
-            for a, b, c in new[1:]:
-                gap = text[last_end:a]
-                if re.fullmatch(r"\s*(?:,|and|,\s*and|or|\(|,\s*(?:namely|i\.e\.,?|called|dubbed)|namely)\s*(?:an?\s+|the\s+)?(?:new\s+|novel\s+)?", gap) or re.fullmatch(r"\)?\s*,?\s*(?:an?|the)?\s*", gap):
-                    mark(c, "propose-cue")
-                    last_end = b
+            mark_chain(new, "propose-cue")
         for m in re.finditer(r"\bnamely\s+", text):
             if PROPOSE_CUE.search(text[: m.start()]):
                 for a, b, c in here:
@@ -612,7 +664,7 @@ class RuleExtractor:
             nxt = [t for t in here if m.end() <= t[0] <= m.end() + 25 and t[2].rule != "lexicon"
                    and re.fullmatch(r"(?:[\w-]+\s+)?", text[m.end():t[0]])]
             if nxt:
-                mark(nxt[0][2], "novel-phrase")
+                mark_chain([t for t in here if t[0] >= nxt[0][0]], "novel-phrase")
         for m in COMPONENT_CUE.finditer(text):
             # "X, which consists of A and B": named parts of a proposed method are new too
             if any(c.proposed_by and a < m.start() for a, _, c in here):
@@ -637,6 +689,8 @@ class RuleExtractor:
 
     def _drop_vague(self, cands, has_title: bool) -> None:
         for key in [k for k, c in cands.items() if k in VAGUE or not k or c.name in NOT_NAMES]:
+            del cands[key]
+        for key in [k for k, c in cands.items() if c.name in GENERIC_TERMS and not c.proposed_by and not _salient(c, has_title)]:
             del cands[key]
         # descriptive phrases are kept only with support: proposed, in the title, repeated,
         # or capitalised like a name ("Gamba Cell")
@@ -869,6 +923,11 @@ def _similar_names(a: str, b: str) -> bool:
     return fuzz.ratio(name_key(a), name_key(b)) >= 80
 
 
+def _salient(c: Candidate, has_title: bool) -> bool:
+    sentences_seen = {si for si, _, _ in c.spans}
+    return (has_title and 0 in sentences_seen) or len(sentences_seen) >= 2
+
+
 def _supported(c: Candidate, has_title: bool) -> bool:
     sentences_seen = {si for si, _, _ in c.spans}
     in_title = has_title and 0 in sentences_seen
@@ -893,7 +952,9 @@ def _spans(cands):
 def _singular(phrase: str) -> str:
     words = phrase.split(" ")
     last = words[-1]
-    if last.endswith("ies") and len(last) > 4:
+    if last.endswith(("sses", "xes", "ches", "shes")):
+        last = last[:-2]
+    elif last.endswith("ies") and len(last) > 4:
         last = last[:-3] + "y"
     elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
         last = last[:-1]

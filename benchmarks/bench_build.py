@@ -1,0 +1,139 @@
+"""Build benchmark: throughput per stage and peak memory, on synthetic corpora.
+
+    python benchmarks/bench_build.py                          # 10k and 100k abstracts, 1 and 2 workers
+    python benchmarks/bench_build.py --sizes 1000000 --workers 2
+    python benchmarks/bench_build.py --sizes 10000 --formats ttl,nt,jsonld,graphml
+
+Corpora come from benchmarks/synth_corpus.py (cached in --data, default /tmp/kg-bench). Every
+configuration runs in a fresh child process that does what `kg build --workers N --formats
+FORMATS` does (read + de-duplicate, extract, resolve, graph, build state, export with the
+streaming Turtle/N-Triples writers), and reports seconds per stage and the peak resident memory
+(ru_maxrss) of the build process and of its worker processes. Throughput is abstracts (input
+records) per second. The default export is Turtle + N-Triples; HTML is left out (the page is
+capped at a few thousand nodes and measured by bench_view.py), and JSON-LD / GraphML build their
+documents in memory, so give them in --formats to measure them separately.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+
+def _human(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def corpus(size: int, data: Path, seed: int) -> Path:
+    from synth_corpus import write_corpus
+
+    path = data / f"synth-{_human(size)}-s{seed}.jsonl"
+    if not path.exists():
+        start = time.perf_counter()
+        write_corpus(size, path, seed)
+        print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - start:.0f} s",
+              file=sys.stderr)
+    return path
+
+
+def child(path: Path, workers: int, formats: list[str], extractor: str, state: bool, out: Path) -> dict:
+    """One configuration, in this (fresh) process."""
+    from kg.export.stream import export_streaming
+    from kg.pipeline import BuildReport, build
+
+    report = BuildReport()
+    G = build([path], workers=workers, extractor=extractor, report=report, state_dir=out if state else None)
+    timings: dict[str, float] = {}
+    export_streaming(G, out, formats, timings)
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "records": report.papers_read, "papers": report.papers_read - report.duplicates_merged,
+        "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+        "seconds": report.seconds, "export": timings,
+        "peak_mb": self_kb / 1024, "worker_peak_mb": kids_kb / 1024,
+    }
+
+
+def run_config(path: Path, workers: int, args) -> dict:
+    out = args.data / f"out-{path.stem}-w{workers}"
+    cmd = [sys.executable, __file__, "--child", str(path), "--workers", str(workers), "--formats", args.formats,
+           "--extractor", args.extractor, "--out", str(out)] + (["--state"] if args.state else [])
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1], "wall": wall}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def table(rows: list[tuple[int, int, dict]]) -> str:
+    head = ("abstracts", "workers", "read/s", "extract/s", "per proc/s", "resolve/s", "graph/s", "export/s",
+            "build+export s", "wall s", "peak MB", "worker MB", "nodes", "edges")
+    lines = [head]
+    for size, workers, r in rows:
+        if "error" in r:
+            lines.append((_human(size), str(workers), "error: " + r["error"][:80]) + ("",) * (len(head) - 3))
+            continue
+        n, s = r["records"], r["seconds"]
+        export_s = sum(r["export"].values())
+        rate = lambda sec: f"{n / sec:,.0f}" if sec > 0 else "-"  # noqa: E731
+        total = sum(s.values()) + export_s
+        lines.append((
+            _human(size), str(workers), rate(s["read"]), rate(s["extract"]), rate(s["extract"] * workers),
+            rate(s["resolve"]), rate(s["graph"]), rate(export_s), f"{total:.1f}", f"{r['wall']:.1f}",
+            f"{r['peak_mb']:,.0f}", f"{r['worker_peak_mb']:,.0f}" if workers > 1 else "-",
+            f"{r['nodes']:,}", f"{r['edges']:,}",
+        ))
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    fmt = lambda row: "  ".join(c.rjust(w) for c, w in zip(row, widths))  # noqa: E731
+    return "\n".join([fmt(lines[0]), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in lines[1:]])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,100000", help="Comma-separated corpus sizes (abstracts).")
+    ap.add_argument("--workers", default="1,2", help="Comma-separated worker counts.")
+    ap.add_argument("--formats", default="ttl,nt", help="Export formats (html is best left out).")
+    ap.add_argument("--extractor", default="rules")
+    ap.add_argument("--state", action="store_true", help="Also write the --update state (as `kg build` does by default).")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_BENCH_DATA", "/tmp/kg-bench")))
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        result = child(args.child, int(args.workers), [f for f in args.formats.split(",") if f], args.extractor,
+                       args.state, args.out)
+        print(json.dumps(result))
+        return
+
+    args.data.mkdir(parents=True, exist_ok=True)
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    worker_counts = [int(w) for w in args.workers.split(",") if w]
+    print(f"# kg build benchmark: formats {args.formats}, extractor {args.extractor}, state {'on' if args.state else 'off'}, "
+          f"{os.cpu_count()} CPUs", flush=True)
+    rows = []
+    for size in sizes:
+        path = corpus(size, args.data, args.seed)
+        for workers in worker_counts:
+            r = run_config(path, workers, args)
+            rows.append((size, workers, r))
+            print(f"done {_human(size)} workers={workers}: " + (r.get("error") or json.dumps(r)), file=sys.stderr, flush=True)
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
