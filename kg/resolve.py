@@ -46,9 +46,13 @@ class _UnionFind:
 
 
 def _ambiguous_alias(alias: str) -> bool:
-    """Short acronyms ("TT", "SAM") name different things in different papers."""
+    """Aliases that name different things in different papers: short acronyms ("TT",
+    "SAM") and single common words ("detection" is object detection in one paper and
+    3D object detection in another)."""
     core = re.sub(r"[\W_]", "", alias)
-    return len(core) <= 5 and sum(c.isupper() for c in core) >= 2
+    if len(core) <= 5 and sum(c.isupper() for c in core) >= 2:
+        return True
+    return " " not in alias.strip() and alias.islower() and "-" not in alias
 
 
 def markers(name: str) -> tuple[str, ...]:
@@ -88,7 +92,7 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 canonical[root] = term.name
             for alias in m.aliases:
                 names[root]  # noqa: B018 - ensure present
-                if _ambiguous_alias(alias) and not (term and term.name == m.name):
+                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
                     continue
                 akey = node(m.type, name_key(alias))
                 if akey in by_alias:

@@ -69,3 +69,12 @@ def test_ids_are_stable_and_order_independent():
 def test_slug_collisions_get_distinct_ids():
     res = resolve([ex("a", Mention("C++ Net", "Method"), Mention("C-plus-plus Net", "Method"))])
     assert len({e.id for e in res.entities}) == len(res.entities)
+
+
+def test_single_common_word_aliases_do_not_merge_entities():
+    # a bare "detection" is object detection in one paper and 3D object detection in another
+    res = resolve([
+        ex("a", Mention("object detection", "Task", ("detection",))),
+        ex("b", Mention("3D object detection", "Task", ("detection",))),
+    ])
+    assert len(res.entities) == 2
