@@ -27,6 +27,10 @@ def _case_sensitive(surface: str) -> bool:
     return sum(c.isupper() for c in letters) >= 2 and len(surface) <= 8 or (len(surface) <= 3 and surface.isupper())
 
 
+def _capitals(surface: str) -> int:
+    return sum(c.isupper() for c in surface)
+
+
 def read_terms(directory: Path = LEXICON_DIR) -> list[Term]:
     terms = []
     for type_, filename in FILES.items():
@@ -52,6 +56,7 @@ class Gazetteer:
         self.exact: dict[str, Term] = {}
         self.folded_prefixes: set[str] = set()
         self.exact_prefixes: set[str] = set()
+        self.min_caps: dict[str, int] = {}
         for term in terms:
             for surface in (term.name, *term.aliases):
                 if _case_sensitive(surface):
@@ -59,7 +64,11 @@ class Gazetteer:
                     raw = _SEPARATORS.sub("", surface)
                     self.exact_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
                 else:
-                    self.folded.setdefault(name_key(surface), term)
+                    key = name_key(surface)
+                    self.folded.setdefault(key, term)
+                    # "MultiPL-E" must not match "multiple": a name written with several
+                    # capitals needs several capitals in the text too
+                    self.min_caps[key] = min(self.min_caps.get(key, 9), 2 if _capitals(surface) >= 2 else 0)
                     raw = fold(surface)
                     self.folded_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
 
@@ -67,9 +76,12 @@ class Gazetteer:
         term = self.exact.get(exact_key(surface))
         if term is not None:
             return term
-        term = self.folded.get(name_key(surface))
+        key = name_key(surface)
+        term = self.folded.get(key)
         if term is not None and surface.isupper() and len(surface) <= 8 and _case_sensitive(surface):
             return None  # an all-caps acronym must match an acronym, not a word ("SAM" is not "sam")
+        if term is not None and _capitals(surface) < self.min_caps.get(key, 0):
+            return None
         return term
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:

@@ -266,6 +266,8 @@ class RuleExtractor:
             if s.text[end:end + 1] == "-" and re.match(r"-[A-Za-z0-9]", s.text[end:end + 2]) \
                     and not AFFIX_AFTER.match(s.text[end:]):
                 continue  # "ViT" in "ViT-B" is a variant's name, left to the name rules
+            if start >= 2 and s.text[start - 1] == "-" and s.text[start - 2].isalnum() and term.type == "Dataset":
+                continue  # "TIMIT" in "DeepFake-TIMIT" is part of another name
             surface = s.text[start:end]
             if surface in NOT_NAMES:
                 continue
