@@ -422,14 +422,40 @@ class RuleExtractor:
         Datasets, whatever a name-shape rule guessed."""
         text = s.text
         lists = []
-        for m in re.finditer(r"((?:[A-Z][\w\-.!]*(?:\s[A-Z0-9][\w\-.!]*)?(?:,\s*|,?\s+and\s+|\s+or\s+))+[A-Z][\w\-.!]*(?:\s[A-Z0-9][\w\-.!]*)?)\s+(?:datasets|benchmarks|data sets)\b", text):
+        for m in re.finditer(r"((?:[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?(?:,\s*|,?\s+and\s+|\s+or\s+))+[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?)\s+(?:datasets|benchmarks|data sets)\b", text):
             lists.append((m.start(1), m.end(1)))
-        for m in re.finditer(r"\b(?:datasets|benchmarks|data sets)\b\s*(?::|,|\(|such as|including|like|namely|,\s*(?:i\.e\.|e\.g\.),?)?\s*((?:[A-Z][\w\-.!]*(?:\s[A-Z0-9][\w\-.!]*)?(?:,\s*|,?\s+and\s+))*[A-Z][\w\-.!]*)", text):
+        for m in re.finditer(r"\b(?:datasets|benchmarks|data sets)\b\s*(?::|,|\(|such as|including|like|namely|,\s*(?:i\.e\.|e\.g\.),?)?\s*((?:[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?(?:,\s*|,?\s+and\s+))*[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?)", text):
             lists.append((m.start(1), m.end(1)))
         for c in cands.values():
             if c.rule in ("coined-name", "acronym") and not c.proposed_by:
                 if any(si == i and any(a <= x < b for a, b in lists) for si, x, _ in c.spans):
                     c.type = "Dataset"
+        for a, b in lists:
+            # each listed item is a dataset name, "A/B" naming two ("WHAM!/WHAMR!")
+            chunk, pos, pieces = text[a:b], 0, []
+            for sep in re.finditer(r"\s*(?:,|/|\band\b|\bor\b)\s*", chunk):
+                pieces.append((pos, sep.start()))
+                pos = sep.end()
+            pieces.append((pos, len(chunk)))
+            for x, y in pieces:
+                item = re.sub(r"^the\s+", "", chunk[x:y].strip())
+                start = a + x + chunk[x:y].find(item)
+                if not item or not item[0].isupper() or len(item.split()) > 3:
+                    continue
+                if self._find(cands, item) is not None or any(
+                        si == i and x <= start < y for si, x, y in _spans(cands)):
+                    continue
+                term = self.gazetteer.lookup(item)
+                if term is not None and term.type != "Dataset":
+                    continue
+                self._add(cands, term.name if term else item, "Dataset", "lexicon" if term else "dataset-list", i,
+                          (start, start + len(item)), alias=item)
+                for key, c in list(cands.items()):
+                    # a name read inside the item ("RobotCar" in "Oxford RobotCar") was only part of it
+                    if c.rule in ("coined-name", "acronym") and c.spans and all(
+                            si == i and start <= x and y <= start + len(item) and (x, y) != (start, start + len(item))
+                            for si, x, y in c.spans):
+                        del cands[key]
 
     def _task_lists(self, s: Sentence, i: int, cands) -> None:
         """"on language modeling, genomics and time series tasks": listed problems are Tasks."""
