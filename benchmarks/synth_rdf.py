@@ -118,7 +118,7 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             if o != proposed:
                 sentences.append((_T_WIN.format(m=label(proposed), o=label(o)),
                                   [(proposed, "outperforms", o), (None, "mentions", o)]))
-        if rng.random() < 0.1:
+        if rng.random() < 0.1 or j < 2:
             o = rng.choice(methods[: max(4, len(methods) // 50)])
             if j < 3:
                 o = fixed_methods[min(j + 1, 2)]

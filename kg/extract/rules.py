@@ -667,6 +667,8 @@ class RuleExtractor:
                 if a < last_end:
                     continue
                 gap = text[last_end:a]
+                if c.rule == "lexicon" and re.search(r"\b(?:an?|the)\s*$", gap):
+                    break  # "X, a GHN": the apposition names the class X belongs to
                 if re.fullmatch(r"\s*(?:,|and|,\s*and|or|\(|,\s*(?:namely|i\.e\.,?|called|dubbed)|namely)\s*(?:an?\s+|the\s+)?(?:new\s+|novel\s+)?", gap) or re.fullmatch(r"\)?\s*,?\s*(?:an?|the)?\s*", gap):
                     mark(c, rule)
                     last_end = b
@@ -676,8 +678,12 @@ class RuleExtractor:
         for m in PROPOSE_CUE.finditer(text):
             # the first new name after the cue, then names coordinated with it
             # ("X and Y", "X, Y and Z") or set in apposition ("a new model, X,")
-            stop = re.search(r"[.;:]|\b(?:which|that|to|where|while|whose|by|using|with|from|against)\b", text[m.end():])
+            stop = re.search(r"[.;:]|\b(?:which|that|to|where|while|whose|by|using|with|from|against|based|built|inspired|on|of|in|for|via|through|over)\b", text[m.end():])
             clause_end = m.end() + (stop.start() if stop else len(text) - m.end())
+            if NAMING_CUE.search(text, m.end()) and NAMING_CUE.search(text, m.end()).start() < len(text):
+                named_at = NAMING_CUE.search(text, m.end()).start()
+                if not any(m.end() <= t[0] < named_at and t[2].rule in ("coined-name", "title-name") for t in here):
+                    continue  # "we propose a new strategy ... called X": X is what is proposed
             after = [t for t in here if m.end() <= t[0] < clause_end]
             new = [t for t in after if t[2].rule != "lexicon" or NEW_BEFORE.search(text[max(0, t[0] - 12): t[0]])]
             if not new:
@@ -702,7 +708,9 @@ class RuleExtractor:
         for m in re.finditer(r"\b(?:the|our) proposed\b", text, re.I):
             # "our proposed model, DeepLabv3+," names what the paper proposes
             for a, b, c in here:
-                if m.end() < a <= m.end() + 30 and re.fullmatch(r"(?:\s+[a-z]+){0,2},?\s+", text[m.end():a]):
+                gap = text[m.end():a]
+                if m.end() < a <= m.end() + 30 and re.fullmatch(r"(?:\s+[a-z]+){0,2},?\s+", gap) \
+                        and not any(w in STOPWORDS for w in gap.replace(",", " ").split()):
                     mark(c, "proposed-ref")
                     break
 
