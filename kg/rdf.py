@@ -33,6 +33,8 @@ from typing import Iterable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.extract.text import name_key
+
 DEFAULT_BASE_IRI = "https://w3id.org/mlkg/id/"
 
 KG = "https://w3id.org/mlkg/ontology#"
@@ -228,7 +230,7 @@ def _graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
     p_title, p_abstract, p_label = T.iri(DCTERMS + "title"), T.iri(DCTERMS + "abstract"), T.iri(RDFS + "label")
     p_date, p_source, p_code = T.iri(KG + "listingDate"), T.iri(KG + "source"), T.iri(KG + "hasCode")
     p_author, p_authorlist, p_url = T.iri(SCHEMA + "author"), T.iri(KG + "authorList"), T.iri(SCHEMA + "url")
-    p_pref, p_alt = T.iri(SKOS + "prefLabel"), T.iri(SKOS + "altLabel")
+    p_pref, p_alt, p_key = T.iri(SKOS + "prefLabel"), T.iri(SKOS + "altLabel"), T.iri(KG + "key")
     rdf_first, rdf_rest, rdf_nil = T.iri(RDF + "first"), T.iri(RDF + "rest"), T.iri(RDF + "nil")
     pred_iri = {p: T.iri(KG + p) for p in PREDICATES}
 
@@ -295,6 +297,9 @@ def _graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
                 out.append(Triple(s, p_pref, Literal(label)))
             for alias in sorted(set(data.get("aliases") or ())):
                 out.append(Triple(s, p_alt, Literal(alias)))
+            # matching keys (SCHEMA.md's rule) let SPARQL find a name by index, not by a scan
+            for key in sorted({name_key(x) for x in (label, *(data.get("aliases") or ())) if x}):
+                out.append(Triple(s, p_key, Literal(key)))
         for p, v in sorted(truthy.get(n, ()), key=lambda pv: (pred_rank[pv[0]], node_iris[pv[1]].value)):
             out.append(Triple(s, pred_iri[p], node_iris[v]))
         out.extend(extra_blocks)

@@ -23,6 +23,7 @@ from typing import Iterable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.extract.text import name_key
 from kg.io import atomic_open
 from kg.rdf import (
     DCTERMS, DEFAULT_BASE_IRI, EXTRA_TYPES, KG, PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD,
@@ -82,7 +83,7 @@ def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
     p_title, p_abstract, p_label = V(DCTERMS + "title"), V(DCTERMS + "abstract"), V(RDFS + "label")
     p_date, p_source, p_code = V(KG + "listingDate"), V(KG + "source"), V(KG + "hasCode")
     p_author, p_authorlist, p_url = V(SCHEMA + "author"), V(KG + "authorList"), V(SCHEMA + "url")
-    p_pref, p_alt = V(SKOS + "prefLabel"), V(SKOS + "altLabel")
+    p_pref, p_alt, p_key = V(SKOS + "prefLabel"), V(SKOS + "altLabel"), V(KG + "key")
     rdf_first, rdf_rest, rdf_nil = V(RDF + "first"), V(RDF + "rest"), V(RDF + "nil")
     pred_iri = {p: V(KG + p) for p in PREDICATES}
     pred_rank = {p: i for i, p in enumerate(PREDICATES)}
@@ -104,7 +105,7 @@ def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
     env = {
         "a": a, "pred_iri": pred_iri, "pred_rank": pred_rank, "p_title": p_title, "p_label": p_label,
         "p_abstract": p_abstract, "p_date": p_date, "p_author": p_author, "p_authorlist": p_authorlist,
-        "p_url": p_url, "p_code": p_code, "p_source": p_source, "p_pref": p_pref, "p_alt": p_alt,
+        "p_url": p_url, "p_code": p_code, "p_source": p_source, "p_pref": p_pref, "p_alt": p_alt, "p_key": p_key,
         "rdf_first": rdf_first, "rdf_rest": rdf_rest, "rdf_nil": rdf_nil,
     }
     nodes, adj = G.nodes, G._adj
@@ -187,6 +188,8 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
             out.append(Triple(s, env["p_pref"], Literal(label)))
         for alias in sorted(set(data.get("aliases") or ())):
             out.append(Triple(s, env["p_alt"], Literal(alias)))
+        for key in sorted({name_key(x) for x in (label, *(data.get("aliases") or ())) if x}):
+            out.append(Triple(s, env["p_key"], Literal(key)))
     truthy = set()
     for v, keyed in out_edges.items():
         for edata in keyed.values():
