@@ -119,6 +119,8 @@ def build(
         pool = open_pool(workers, engine, scheduler, extractor)
         stack.callback(pool.close)
         report.workers, report.engine = pool.workers, engine
+        if engine == "dask":
+            lap("workers")  # connecting to (or starting) the cluster
         gc.disable()  # millions of small acyclic records: the cyclic GC only slows the build down
         if gc_was_enabled:
             stack.callback(gc.enable)
@@ -175,9 +177,9 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
         slots: list = [None] * len(papers)
         todo_idx = []
         for i, p in enumerate(papers):
-            hit = cached.pop(p.id, None)
-            if hit is not None and hit[0] == content_key(p):
-                slots[i] = hit[1]
+            hit = cached.pop((p.id, content_key(p)), None)
+            if hit is not None:
+                slots[i] = hit
             else:
                 todo_idx.append(i)
         cached.clear()

@@ -33,7 +33,6 @@ from typing import Iterable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.extract.text import name_key
 
 DEFAULT_BASE_IRI = "https://w3id.org/mlkg/id/"
 
@@ -171,33 +170,6 @@ def triple_cache() -> Iterator[None]:
         _cache.reset(token)
 
 
-class _Terms:
-    """Caches pyoxigraph term objects (a 50k-triple graph reuses a few thousand IRIs)."""
-
-    def __init__(self) -> None:
-        self.iris: dict[str, ox.NamedNode] = {}
-        self.lits: dict = {}
-
-    def lit(self, value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
-        key = (value, datatype)
-        node = self.lits.get(key)
-        if node is None:
-            node = self.lits[key] = ox.Literal(value) if datatype is None else ox.Literal(value, datatype=datatype)
-        return node
-
-    def iri(self, value: str) -> ox.NamedNode:
-        node = self.iris.get(value)
-        if node is None:
-            node = self.iris[value] = ox.NamedNode(value)
-        return node
-
-    def url(self, value: str) -> ox.NamedNode | ox.Literal:
-        try:
-            return self.iri(value)
-        except ValueError:
-            return ox.Literal(value, datatype=self.iri(XSD + "anyURI"))
-
-
 def graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
     """All triples for G, grouped by subject in IRI order, in a fixed order within a subject."""
     cache = _cache.get()
@@ -206,7 +178,9 @@ def graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small acyclic objects: the cyclic GC only slows this down
     try:
-        triples = _graph_triples(G)
+        from kg.export.stream import iter_triples  # the one place triples are made
+
+        triples = list(iter_triples(G))
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -220,125 +194,6 @@ def _bnode_stem(node_id: str) -> str:
     readable = "".join(c if (c.isascii() and c.isalnum()) else "_" for c in node_id)[:40]
     return f"{readable}_{hashlib.sha1(node_id.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
-
-def _graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
-    base = G.graph.get("base_iri") or DEFAULT_BASE_IRI
-    T = _Terms()
-    Triple, Literal = ox.Triple, ox.Literal
-    xsd_integer, xsd_decimal = T.iri(XSD + "integer"), T.iri(XSD + "decimal")
-    a = T.iri(RDF + "type")
-    p_title, p_abstract, p_label = T.iri(DCTERMS + "title"), T.iri(DCTERMS + "abstract"), T.iri(RDFS + "label")
-    p_date, p_source, p_code = T.iri(KG + "listingDate"), T.iri(KG + "source"), T.iri(KG + "hasCode")
-    p_author, p_authorlist, p_url = T.iri(SCHEMA + "author"), T.iri(KG + "authorList"), T.iri(SCHEMA + "url")
-    p_pref, p_alt, p_key = T.iri(SKOS + "prefLabel"), T.iri(SKOS + "altLabel"), T.iri(KG + "key")
-    rdf_first, rdf_rest, rdf_nil = T.iri(RDF + "first"), T.iri(RDF + "rest"), T.iri(RDF + "nil")
-    pred_iri = {p: T.iri(KG + p) for p in PREDICATES}
-
-    node_iris: dict = {n: T.iri(node_iri(base, n)) for n in G.nodes}
-    blocks: list[tuple[str, list[ox.Triple]]] = []
-
-    # Dataset description: records the instance namespace so load() can recover it.
-    ds = T.iri(base)
-    blocks.append((base, [Triple(ds, a, T.iri(VOID + "Dataset")),
-                          Triple(ds, T.iri(VOID + "uriSpace"), Literal(base))]))
-
-    # Truthy triples, deduplicated, per subject node.
-    truthy: dict = {}
-    for u, v, data in G.edges(data=True):
-        p = data.get("predicate")
-        if p in pred_iri:
-            truthy.setdefault(u, set()).add((p, v))
-    pred_rank = {p: i for i, p in enumerate(PREDICATES)}
-
-    for n, data in G.nodes(data=True):
-        s = node_iris[n]
-        typ = data.get("type")
-        out: list[ox.Triple] = []
-        if typ:
-            out.append(Triple(s, a, T.iri(KG + typ)))
-            for extra in EXTRA_TYPES.get(typ, ()):
-                out.append(Triple(s, a, T.iri(extra)))
-        if typ == "Paper":
-            title = data.get("title")
-            if title is None:
-                title = data.get("label")
-            if title is not None:
-                out.append(Triple(s, p_title, Literal(title)))
-            label = data.get("label")
-            if label is not None and label != title:
-                out.append(Triple(s, p_label, Literal(label)))
-            if data.get("abstract") is not None:
-                out.append(Triple(s, p_abstract, Literal(data["abstract"])))
-            if data.get("date") is not None:
-                out.append(Triple(s, p_date, Literal(str(data["date"]))))
-            authors = tuple(data.get("authors") or ())
-            for name in sorted(set(authors)):
-                out.append(Triple(s, p_author, Literal(name)))
-            extra_blocks = []
-            if len(authors) > 1 and list(authors) != sorted(set(authors)):
-                # Order matters (first author) and differs from sorted: keep it in an rdf:List.
-                stem = _bnode_stem(str(n))
-                cells = [ox.BlankNode(f"{stem}_author{i}") for i in range(len(authors))]
-                out.append(Triple(s, p_authorlist, cells[0]))
-                for i, cell in enumerate(cells):
-                    rest = cells[i + 1] if i + 1 < len(cells) else rdf_nil
-                    extra_blocks.append(Triple(cell, rdf_first, Literal(authors[i])))
-                    extra_blocks.append(Triple(cell, rdf_rest, rest))
-            for url in sorted(set(data.get("urls") or ())):
-                out.append(Triple(s, p_url, T.url(url)))
-            for url in sorted(set(data.get("code") or ())):
-                out.append(Triple(s, p_code, T.url(url)))
-            for src in sorted(set(data.get("sources") or ())):
-                out.append(Triple(s, p_source, Literal(src)))
-        else:
-            extra_blocks = []
-            label = data.get("label")
-            if label is not None:
-                out.append(Triple(s, p_pref, Literal(label)))
-            for alias in sorted(set(data.get("aliases") or ())):
-                out.append(Triple(s, p_alt, Literal(alias)))
-            # matching keys (SCHEMA.md's rule) let SPARQL find a name by index, not by a scan
-            for key in sorted({name_key(x) for x in (label, *(data.get("aliases") or ())) if x}):
-                out.append(Triple(s, p_key, Literal(key)))
-        for p, v in sorted(truthy.get(n, ()), key=lambda pv: (pred_rank[pv[0]], node_iris[pv[1]].value)):
-            out.append(Triple(s, pred_iri[p], node_iris[v]))
-        out.extend(extra_blocks)
-        blocks.append((s.value, out))
-
-    # One statement node per edge.
-    p_type_stmt = T.iri(KG + "Statement")
-    p_subj, p_pred, p_obj = T.iri(KG + "subject"), T.iri(KG + "predicate"), T.iri(KG + "object")
-    p_derived, p_evidence = T.iri(PROV + "wasDerivedFrom"), T.iri(KG + "evidence")
-    p_start, p_end, p_rule, p_conf = T.iri(KG + "start"), T.iri(KG + "end"), T.iri(KG + "rule"), T.iri(KG + "confidence")
-    for u, v, key, data in G.edges(keys=True, data=True):
-        s = T.iri(node_iri(base, key))
-        out = [Triple(s, a, p_type_stmt), Triple(s, p_subj, node_iris[u])]
-        p = data.get("predicate")
-        if p is not None:
-            out.append(Triple(s, p_pred, pred_iri.get(p) or T.iri(KG + p)))
-        out.append(Triple(s, p_obj, node_iris[v]))
-        if data.get("paper") is not None:
-            out.append(Triple(s, p_derived, T.iri(node_iri(base, data["paper"]))))
-        if data.get("evidence") is not None:
-            out.append(Triple(s, p_evidence, T.lit(data["evidence"])))
-        if data.get("start") is not None:
-            out.append(Triple(s, p_start, T.lit(str(int(data["start"])), xsd_integer)))
-        if data.get("end") is not None:
-            out.append(Triple(s, p_end, T.lit(str(int(data["end"])), xsd_integer)))
-        if data.get("rule") is not None:
-            out.append(Triple(s, p_rule, T.lit(str(data["rule"]))))
-        if data.get("confidence") is not None:
-            out.append(Triple(s, p_conf, T.lit(format_decimal(data["confidence"]), xsd_decimal)))
-        blocks.append((s.value, out))
-
-    blocks.sort(key=lambda b: b[0])
-    triples: list[ox.Triple] = []
-    for _, out in blocks:
-        triples.extend(out)
-    return triples
-
-
-# --- triples -> graph -----------------------------------------------------------------------
 
 def triples_to_graph(triples: Iterable[ox.Triple], base_iri: str | None = None) -> nx.MultiDiGraph:
     """Rebuild the networkx graph from the triples written by `graph_triples` (exact inverse

@@ -129,15 +129,15 @@ class State:
         with open(self.folder / RECORDS, encoding="utf-8") as fh:
             yield from fh
 
-    def extractions(self, extractor: str, fingerprint: str) -> dict[str, tuple[str, Extraction]]:
-        """paper id -> (content key, extraction); empty when the extractor changed."""
+    def extractions(self, extractor: str, fingerprint: str) -> dict[tuple[str, str], Extraction]:
+        """(paper id, content key) -> extraction; empty when the extractor changed."""
         if self.manifest.get("extractor") != extractor or self.manifest.get("fingerprint") != fingerprint:
             return {}
         out = {}
         with open(self.folder / EXTRACTIONS, encoding="utf-8") as fh:
             for line in fh:
                 key, ex = extraction_from_line(line)
-                out[ex.paper_id] = (key, ex)
+                out[(ex.paper_id, key)] = ex
         return out
 
 

@@ -1,16 +1,13 @@
-"""Streaming Turtle and N-Triples writers for large graphs.
+"""Triples made one subject block at a time, and streaming Turtle and N-Triples writers.
 
-kg.rdf.graph_triples(G) builds the full, sorted list of triples before anything is written: for
-100k papers that is ~10M pyoxigraph triples, several GB on top of the graph. `iter_triples(G)`
-yields exactly the same triples in exactly the same order, one subject block at a time, and
-pyoxigraph's serializer consumes the iterator lazily, so writing needs memory for one block plus
-a sorted index of subjects (one small tuple per node and per edge).
+`iter_triples(G)` is the one place the RDF model is written down: kg.rdf.graph_triples(G) is
+list(iter_triples(G)). For 100k papers that list is ~10M pyoxigraph triples, several GB on top
+of the graph, so the streaming writers hand the iterator to pyoxigraph's serializer, which
+consumes it lazily: writing needs memory for one block plus a sorted index of subjects.
 
-The output is byte-identical to the registered exporters (kg.export.rdf_formats); tests/test_scale.py
-checks that. `export_streaming(G, out_dir, formats)` is `kg.export.export` with the built-in
-turtle/ntriples exporters replaced by these writers (only while they are still the registered
-ones, so a replaced exporter is honoured); other formats go through the registry unchanged.
-Nothing new is registered here.
+`export_streaming(G, out_dir, formats)` is `kg.export.export` with the built-in turtle/ntriples
+exporters replaced by these writers (only while they are still the registered ones, so a
+replaced exporter is honoured); the bytes are the same (tests/test_scale.py checks).
 """
 from __future__ import annotations
 
