@@ -15,6 +15,7 @@ from kg.extract.lexicon import default_gazetteer
 from kg.extract.text import name_key, slug
 from kg.records import Entity, Extraction
 
+MIN_FUZZY_LENGTH = 8  # shorter names differ by a letter on purpose ("ConvNet" vs "ConvNeXt")
 # Words that make a different model or dataset when they differ: sizes, versions, splits.
 _MARKERS = re.compile(r"\d+|\b(?:tiny|small|base|large|huge|giant|xl|xxl|mini|nano|medium|lite|plus|pro|ultra|v\d*|[a-z])\b|\+", re.I)
 
@@ -66,8 +67,8 @@ def fuzzy_same(a: str, b: str) -> bool:
         return False
     ka, kb = name_key(a), name_key(b)
     shortest = min(len(ka), len(kb))
-    if shortest < 8:
-        return False  # short names differ by a letter on purpose ("ConvNet" vs "ConvNeXt")
+    if shortest < MIN_FUZZY_LENGTH:
+        return False
     allowed = 1 if shortest < 16 else 2
     return Levenshtein.distance(ka, kb, score_cutoff=allowed) <= allowed
 
@@ -105,20 +106,20 @@ def resolve(extractions: list[Extraction]) -> Resolution:
         if akey in names:
             uf.union(root, akey)
 
-    # fuzzy pass within each type, blocked by the first two characters of the key
-    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # fuzzy pass: keys one deletion apart share a variant in this index (a "symmetric delete"
+    # index), so candidates are found in linear time instead of comparing every pair
+    variants: dict[str, list[str]] = defaultdict(list)
     for key in sorted(names):
         type_, k = key.split("\t", 1)
-        blocks[(type_, k[:2])].append(key)
-    for block in blocks.values():
-        for x in range(len(block)):
-            for y in range(x + 1, len(block)):
-                a, b = block[x], block[y]
-                if uf.find(a) != uf.find(b):
-                    na = names[a].most_common(1)[0][0]
-                    nb = names[b].most_common(1)[0][0]
-                    if fuzzy_same(na, nb):
-                        uf.union(a, b)
+        if len(k) >= MIN_FUZZY_LENGTH:
+            for v in {k} | {k[:i] + k[i + 1:] for i in range(len(k))}:
+                variants[f"{type_}\t{v}"].append(key)
+    for bucket in variants.values():
+        for x in range(len(bucket)):
+            for y in range(x + 1, len(bucket)):
+                a, b = bucket[x], bucket[y]
+                if uf.find(a) != uf.find(b) and fuzzy_same(names[a].most_common(1)[0][0], names[b].most_common(1)[0][0]):
+                    uf.union(a, b)
 
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in names:

@@ -103,12 +103,25 @@ def merge_papers(first: Paper, other: Paper) -> Paper:
 
 
 class _Group:
-    __slots__ = ("paper", "tokens", "abstract")
+    """A distinct paper; abstract tokens are made only when a comparison needs them, so
+    memory stays with the papers, not with a token list per abstract."""
 
-    def __init__(self, paper: Paper):
+    __slots__ = ("paper", "tokens")
+
+    def __init__(self, paper: Paper, tokens: list[str]):
         self.paper = paper
-        self.tokens = title_tokens(paper.title)
-        self.abstract = _abstract_tokens(paper.abstract)
+        self.tokens = tokens
+
+    @property
+    def abstract(self) -> list[str]:
+        return _abstract_tokens(self.paper.abstract)
+
+
+def _blocks(tokens: list[str], key: str) -> tuple[str, str]:
+    # titles_near needs equal word counts, so the count is part of the block key: without it
+    # every title ending in "...Recognition" lands in one block and matching grows quadratically
+    n = len(tokens)
+    return f"<{n}:{key[:_BLOCK]}", f">{n}:{key[-_BLOCK:]}"
 
 
 def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
@@ -120,34 +133,32 @@ def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
     for paper in papers:
         tokens = title_tokens(paper.title)
         key = "".join(tokens)
-        abstract = _abstract_tokens(paper.abstract)
+        abstract = None
         match = None
         for gi in by_key.get(key, ()):
+            abstract = abstract or _abstract_tokens(paper.abstract)
             if abstracts_agree(groups[gi].abstract, abstract, SAME_TITLE_ABSTRACT):
                 match = gi
                 break
         if match is None and len(key) >= _BLOCK:
-            candidates = dict.fromkeys(by_block.get("<" + key[:_BLOCK], []) + by_block.get(">" + key[-_BLOCK:], []))
-            for gi in candidates:
+            first, last = _blocks(tokens, key)
+            for gi in dict.fromkeys(by_block.get(first, []) + by_block.get(last, [])):
                 g = groups[gi]
-                if "".join(g.tokens) != key and titles_near(g.tokens, tokens) and abstracts_agree(
-                    g.abstract, abstract, NEAR_TITLE_ABSTRACT
-                ):
-                    match = gi
-                    break
+                if "".join(g.tokens) != key and titles_near(g.tokens, tokens):
+                    abstract = abstract or _abstract_tokens(paper.abstract)
+                    if abstracts_agree(g.abstract, abstract, NEAR_TITLE_ABSTRACT):
+                        match = gi
+                        break
         if match is not None:
-            g = groups[match]
-            g.paper = merge_papers(g.paper, paper)
-            if len(abstract) > len(g.abstract):
-                g.abstract = abstract
+            groups[match].paper = merge_papers(groups[match].paper, paper)
             merged += 1
             continue
         gi = len(groups)
-        groups.append(_Group(paper))
+        groups.append(_Group(paper, tokens))
         by_key.setdefault(key, []).append(gi)
         if len(key) >= _BLOCK:
-            by_block.setdefault("<" + key[:_BLOCK], []).append(gi)
-            by_block.setdefault(">" + key[-_BLOCK:], []).append(gi)
+            for block in _blocks(tokens, key):
+                by_block.setdefault(block, []).append(gi)
     out = []
     for g in groups:
         p = g.paper
