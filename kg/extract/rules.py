@@ -985,6 +985,7 @@ def _spans(cands):
         yield from c.spans
 
 
+@lru_cache(maxsize=1 << 14)
 def _singular(phrase: str) -> str:
     words = phrase.split(" ")
     last = words[-1]

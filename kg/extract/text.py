@@ -13,6 +13,7 @@ _GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψω", (
     "upsilon phi chi psi omega").split()))
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case-folded, separators removed, Greek letters spelled out; name_key without the plural rule."""
     key = _SEPARATORS.sub("", text.casefold())
@@ -93,6 +94,7 @@ def sentences(title: str, abstract: str) -> list[Sentence]:
 TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+'’](?=\w)|\+)*\+*")
 
 
-def tokens(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Word spans; hyphens, dots and spaces separate tokens (name keys ignore them)."""
-    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+    return tuple((m.start(), m.end()) for m in TOKEN.finditer(text))
