@@ -191,6 +191,7 @@ def _is_coined(word: str) -> bool:
     return internal_cap or (has_digit and caps >= 1) or (core.isupper() and len(core) >= 3)
 
 
+VERSION_SUFFIX = re.compile(r"(?: ?[Vv]\d+(?:\.\d+)?|\+\+?|\^\+)(?![\w+])")
 NAME_SUFFIX = re.compile(r" (?:Net|Network|Networks|Module|Block|Cell|Layer|Former|Transformer|Head|Loss|V\d+|v\d+)\b")
 _NAME_TOKEN = re.compile(r"[A-Za-zα-ωΑ-Ω0-9][\w+\-.^αβγδεζηθλμπστφψω]*[\w+]|[A-Z]")
 
@@ -270,6 +271,12 @@ class RuleExtractor:
                 continue  # "TIMIT" in "DeepFake-TIMIT" is part of another name
             surface = s.text[start:end]
             if surface in NOT_NAMES:
+                continue
+            version = VERSION_SUFFIX.match(s.text, end) if term.type == "Method" else None
+            if version:
+                # "Spikformer V2" is a new version, not the known Spikformer
+                self._add(cands, surface + version.group(), "Method", "coined-name", i, (start, version.end()))
+                consumed = version.end()
                 continue
             if term.name == "attention mechanism" and ATTENTION_IDIOM.search(s.text[:start]):
                 continue  # "attracted much attention" is prose, not the mechanism
@@ -857,8 +864,8 @@ class RuleExtractor:
                         claim(subj, "extends", obj, i, "extends/sentence-initial", 0.65)
                     continue
                 subj = subject_before(m.start())
-                if subj is None or not subj.proposed_by:
-                    continue
+                if subj is None or not subj.proposed_by and subj.rule == "lexicon":
+                    continue  # a known method's own lineage is background, not this paper's claim
                 for obj in coordinated(m.end()):
                     claim(subj, "extends", obj, i, "extends/cue", 0.7)
         self._compositional_extends(methods, sents, claim)
