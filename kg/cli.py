@@ -16,6 +16,13 @@ EXIT_NEGATIVE = 1
 EXIT_INPUT = 2
 
 
+MAX_REPORTED_ERRORS = 50
+
+
+def _os_message(exc: OSError) -> str:
+    return f"{exc.filename if exc.filename is not None else 'output'}: {exc.strerror or exc}"
+
+
 def _fail(message: str, status: int = EXIT_INPUT) -> None:
     click.echo(f"kg: {message}", err=True)
     sys.exit(status)
@@ -69,21 +76,35 @@ def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, w
         out_dir = update_dir
         if base_iri is None:
             base_iri = _previous_base_iri(update_dir)
+    fmts = [f.strip() for f in formats.split(",") if f.strip()]
+    from kg.export import get_exporter
+
+    try:
+        for f in fmts:  # before any work, so a typo costs nothing
+            get_exporter(f)
+    except ValueError as exc:
+        _fail(str(exc))
     report = BuildReport()
     try:
         G = run_build(inputs, format=fmt, on_error=on_error, extractor=extractor,
                       base_iri=base_iri or DEFAULT_BASE_IRI, progress=not quiet, report=report,
                       workers=workers, engine=engine, scheduler=scheduler, chunk_size=chunk_size,
                       state_dir=out_dir if (state or update_dir is not None) else None, update=update_dir)
-    except IngestError as exc:
+    except (IngestError, ValueError) as exc:
         _fail(str(exc))
-    except ValueError as exc:
-        _fail(str(exc))
+    except OSError as exc:
+        _fail(_os_message(exc))
+    for err in report.errors[:MAX_REPORTED_ERRORS]:
+        click.echo(f"kg: skipped: {err}", err=True)
+    if len(report.errors) > MAX_REPORTED_ERRORS:
+        click.echo(f"kg: ... and {len(report.errors) - MAX_REPORTED_ERRORS} more skipped records", err=True)
+    if report.papers_read == 0:
+        _fail("no papers were read; the previous exports are left as they were")
     start = time.perf_counter()
     try:
-        report.files = export_streaming(G, out_dir, [f.strip() for f in formats.split(",") if f.strip()])
-    except ValueError as exc:
-        _fail(str(exc))
+        report.files = export_streaming(G, out_dir, fmts)
+    except OSError as exc:
+        _fail(_os_message(exc))
     report.seconds["export"] = time.perf_counter() - start
     click.echo(report.summary(G))
 
@@ -189,16 +210,13 @@ def view(graph, out, focus, hops, types, max_nodes):
     click.echo(f"wrote {out} ({shown.get('nodes', '?')} nodes, {shown.get('edges', '?')} edges)")
 
 
-def _add_optional_commands() -> None:
-    """Commands that live in their own modules register here."""
-    try:
-        from kg.serve import serve_command
-    except ImportError:  # pragma: no cover - module not present
-        return
+def _register_serve() -> None:
+    from kg.serve import serve_command  # its options live beside the server
+
     main.add_command(serve_command, name="serve")
 
 
-_add_optional_commands()
+_register_serve()
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,9 @@ entry/published (date), entry/author/name.
 
 Parsed with defusedxml, fed in chunks, so entries stream out as they close.
 Entity declarations (billion laughs), external entities and external DTDs are
-refused with an IngestError naming the line.
+refused with an IngestError naming the line, and so are nesting deeper than
+MAX_DEPTH, a single tag/comment/declaration longer than MAX_MARKUP_BYTES (expat
+would buffer and re-scan it on every feed) and an `encoding=` Python cannot use.
 """
 from __future__ import annotations
 
@@ -22,7 +24,18 @@ from .registry import register_reader
 from .text import MAX_FIELD_CHARS, clean_text, make_paper, open_binary
 
 _FIELDS = {"title", "summary", "id", "published", "updated", "name"}
+#: deepest element nesting accepted (an Atom feed needs 4); deeper input is refused
+#: before expat's and our own tag stacks can grow without bound
+MAX_DEPTH = 256
+#: longest single tag, comment, processing instruction or DTD accepted, in bytes
+MAX_MARKUP_BYTES = 1_000_000
+
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+class _TooDeep(Exception):
+    pass
 
 
 def _local(tag: str) -> str:
@@ -44,6 +57,8 @@ class _Target:
         return self.parser.parser.CurrentLineNumber if self.parser is not None else 0
 
     def start(self, tag, attrib):
+        if len(self.stack) >= MAX_DEPTH:
+            raise _TooDeep()
         local = _local(tag)
         self.stack.append(local)
         if local == "entry":
@@ -133,30 +148,55 @@ def read_atom(path: Path, display: str) -> Iterator[Paper | IngestError]:
     parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     target.parser = parser
     seen_entries = 0
+    markup_start: int | None = None  # byte offset of a "<" whose ">" has not come yet
+    offset = 0
     with open_binary(path, display) as fh:
         while True:
             chunk = fh.read(65536)
-            try:
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-            except DefusedXmlException as exc:
-                raise IngestError(display, _refusal(exc), target._line() or None) from None
-            except ParseError as exc:
-                line, col = getattr(exc, "position", (None, None))
-                msg = str(exc).split(":")[0]
-                kind = "truncated XML" if not chunk and msg.startswith(("no element found", "unclosed token")) else "malformed XML"
-                # entries that closed before the error are still good
-                for entry in target.done:
-                    seen_entries += 1
-                    yield _entry_to_paper(entry, display)
-                target.done.clear()
-                raise IngestError(display, f"{kind}: {msg} (column {col}); rest of file skipped", line) from None
+            error: IngestError | None = None
+            # expat buffers a tag, comment or declaration until it closes and re-scans it on
+            # every feed (quadratic); refuse one that grows past the limit
+            gt = chunk.rfind(b">")
+            if gt >= 0:
+                markup_start = None
+            lt = chunk.find(b"<", gt + 1)
+            if markup_start is None and lt >= 0:
+                markup_start = offset + lt
+            offset += len(chunk)
+            if markup_start is not None and offset - markup_start > MAX_MARKUP_BYTES:
+                error = IngestError(
+                    display,
+                    f"XML tag, comment or declaration longer than {MAX_MARKUP_BYTES} bytes; rest of file skipped",
+                    target._line() or None,
+                )
+            else:
+                try:
+                    if chunk:
+                        parser.feed(chunk)
+                    else:
+                        parser.close()
+                except DefusedXmlException as exc:
+                    error = IngestError(display, _refusal(exc), target._line() or None)
+                except _TooDeep:
+                    error = IngestError(
+                        display, f"XML nested more than {MAX_DEPTH} elements deep; rest of file skipped", target._line() or None
+                    )
+                except (LookupError, ValueError) as exc:
+                    # expat asked for an encoding Python does not know, or a multi-byte one it cannot use
+                    error = IngestError(display, f"XML declares an encoding that cannot be read ({exc}); rest of file skipped",
+                                        target._line() or None)
+                except ParseError as exc:
+                    line, col = getattr(exc, "position", (None, None))
+                    msg = str(exc).split(":")[0]
+                    kind = "truncated XML" if not chunk and msg.startswith(("no element found", "unclosed token")) else "malformed XML"
+                    error = IngestError(display, f"{kind}: {msg} (column {col}); rest of file skipped", line)
+            # entries that closed before an error are still good
             for entry in target.done:
                 seen_entries += 1
                 yield _entry_to_paper(entry, display)
             target.done.clear()
+            if error is not None:
+                raise error
             if not chunk:
                 break
     if seen_entries == 0:

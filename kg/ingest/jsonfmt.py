@@ -111,6 +111,12 @@ class _Stream:
         return self.line + self.buf.count("\n", self.pos, index)
 
 
+def _msg(exc: json.JSONDecodeError) -> str:
+    """json's message without its dangling "at" (the position is reported separately)."""
+    msg = exc.msg
+    return msg[:-3] if msg.endswith(" at") else msg
+
+
 def _needs_more(exc: json.JSONDecodeError, buf: str) -> bool:
     return exc.msg.startswith("Unterminated string") or exc.pos >= len(buf) - 8
 
@@ -146,7 +152,7 @@ def _iter_array(s: _Stream, display: str) -> Iterator[tuple[int, object] | Inges
                         display, f"record is longer than {MAX_LINE_CHARS} characters; rest of file skipped", s.line
                     ) from None
                 what = "truncated JSON" if s.eof and _needs_more(exc, s.buf) else "invalid JSON"
-                raise IngestError(display, f"{what}: {exc.msg}; rest of file skipped", s.line_at(exc.pos)) from None
+                raise IngestError(display, f"{what}: {_msg(exc)}; rest of file skipped", s.line_at(exc.pos)) from None
             except RecursionError:
                 raise IngestError(display, "invalid JSON: nested too deeply; rest of file skipped", s.line) from None
         line = s.line
@@ -184,7 +190,9 @@ def _read_whole_object(s: _Stream, display: str) -> Iterator[Paper | IngestError
     try:
         doc = json.loads(s.buf[s.pos :])
     except json.JSONDecodeError as exc:
-        raise IngestError(display, f"invalid JSON: {exc.msg}", s.line_at(s.pos + exc.pos)) from None
+        raise IngestError(display, f"invalid JSON: {_msg(exc)}", s.line_at(s.pos + exc.pos)) from None
+    except RecursionError:
+        raise IngestError(display, "invalid JSON: nested too deeply", s.line) from None
     papers = doc.get("papers") if isinstance(doc, dict) else None
     if not isinstance(papers, list):
         raise IngestError(display, 'JSON object has no "papers" list', 1)

@@ -186,11 +186,14 @@ def read_head(path: Path, display: str, n: int = HEAD_BYTES) -> bytes:
 # --------------------------------------------------------------------------- cleaning
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
+# C0/C1 controls, the BOM, and the noncharacters U+FFFE/U+FFFF (XML cannot hold them and
+# Debian's rapper rejects U+FFFF in Turtle, escaped or not)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
-    """Strip control characters, replace unpaired surrogates, collapse whitespace.
+    """Strip control characters (and U+FEFF, U+FFFE, U+FFFF), replace unpaired surrogates,
+    collapse whitespace.
 
     Scraping artefacts such as "1.37times" are left exactly as they are.
     """
