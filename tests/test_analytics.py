@@ -1,16 +1,13 @@
 """Tests for kg.analytics on a small hand-built graph that follows GRAPH_CONTRACT.md.
 
-`check_analytics_shapes(G)` is a timing-free shape/invariant check meant to also run on
-the corpus graph: set KG_ANALYTICS_GRAPH to a pickled MultiDiGraph (or node-link JSON)
-to run it in `test_shapes_on_external_graph`.
+`check_analytics_shapes(G)` is a timing-free shape/invariant check; tests/test_corpus.py
+also runs it on the corpus graph.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import math
-import os
-import pickle
 import random
 import subprocess
 import sys
@@ -224,14 +221,6 @@ def check_analytics_shapes(G: nx.MultiDiGraph) -> None:
     assert "Nodes by type" in text and "Top methods by papers" in text
 
 
-def _load_external_graph(path: str) -> nx.MultiDiGraph:
-    if path.endswith(".json"):
-        with open(path, encoding="utf-8") as fh:
-            return nx.node_link_graph(json.load(fh), directed=True, multigraph=True, edges="edges")
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
-
-
 def test_shapes_on_hand_graph(G):
     check_analytics_shapes(G)
 
@@ -241,11 +230,6 @@ def test_shapes_on_empty_graph(tmp_path):
     check_analytics_shapes(E)
     assert A.communities(E).empty and A.contradictions(E).empty
     assert A.write_plots(E, tmp_path) == []
-
-
-@pytest.mark.skipif(not os.environ.get("KG_ANALYTICS_GRAPH"), reason="set KG_ANALYTICS_GRAPH to a corpus graph")
-def test_shapes_on_external_graph():
-    check_analytics_shapes(_load_external_graph(os.environ["KG_ANALYTICS_GRAPH"]))
 
 
 # --------------------------------------------------------------------------- counts & rankings
