@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import os
 import random
 import re
 import sys

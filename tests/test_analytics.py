@@ -6,7 +6,6 @@ also runs it on the corpus graph.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import random
 import subprocess

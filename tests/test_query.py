@@ -171,7 +171,7 @@ def test_table_format(exported_dir):
 
 
 def test_table_escapes_newlines_and_aligns_wide_characters(store):
-    out = run_query(store, f'SELECT ?t ?n WHERE {{ VALUES (?t ?n) {{ ("a\\nb" 1) ("高速" 2) }} }}')
+    out = run_query(store, 'SELECT ?t ?n WHERE { VALUES (?t ?n) { ("a\\nb" 1) ("高速" 2) } }')
     lines = out.splitlines()
     assert lines[2] == "a\\nb  1"
     assert lines[3] == "高速  2"

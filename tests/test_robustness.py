@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.export import export
-from kg.ingest import IngestError, clean_text, read_papers, readers
+from kg.ingest import IngestError, clean_text, read_papers
 from kg.ingest.fields import record_to_paper
 from kg.io import atomic_open, remove_stale_temps
 from kg.loader import load

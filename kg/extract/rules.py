@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.extract.abbrev import find_abbreviations
-from kg.extract.lexicon import Gazetteer, Term, default_gazetteer
+from kg.extract.lexicon import Gazetteer, default_gazetteer
 from kg.extract.text import Sentence, name_key, sentences, tokens
 from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
 
