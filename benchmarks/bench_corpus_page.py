@@ -13,7 +13,6 @@ each kg.analytics function once on the corpus graph (target: 2 s each).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -21,45 +20,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # pagesession
 sys.path.insert(0, str(ROOT))
+
+from pagesession import Session, chromium_available, launch  # noqa: E402
 
 import kg  # noqa: E402
 from kg.view import write_html  # noqa: E402
 
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 READY_TARGET_S = 3.0
 ANALYTICS_TARGET_S = 2.0
 
 
 def time_ready(browser, path: Path, timeout: float = 120.0) -> tuple[float, list[str], list[str]]:
     """Seconds from navigation to kgView.ready; requests leaving file:/data:; console errors."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    outside: list[str] = []
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    t0 = time.perf_counter()
-    page.goto(path.resolve().as_uri())
-    deadline = time.monotonic() + timeout
-    # polled with evaluate: the page's CSP forbids the eval wait_for_function needs
-    while not page.evaluate("!!(window.kgView && window.kgView.ready)"):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{path} not ready after {timeout}s")
-        time.sleep(0.02)
-    seconds = time.perf_counter() - t0
-    page.close()
-    return seconds, outside, errors
+    with Session(browser, interval=0.02) as session:
+        return session.open(path, timeout), session.requests, session.console_errors()
 
 
 def screenshot(browser, G, out: Path, png: Path) -> None:
@@ -68,17 +44,14 @@ def screenshot(browser, G, out: Path, png: Path) -> None:
     ImageNet (side panel open) and zoom to where the hubs' labels read."""
     view = out / "screenshot.html"
     write_html(G, view, types=["Dataset", "Task", "Hardware"], max_nodes=400, title="ML papers: datasets, tasks, hardware")
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(view.resolve().as_uri())
-    while not page.evaluate("!!(window.kgView && window.kgView.ready)"):
-        time.sleep(0.05)
-    page.evaluate("kgView.search('ImageNet')")
-    page.wait_for_timeout(800)  # the focus animation
-    page.evaluate("kgView.network.moveTo({scale: 0.55, animation: false})")
-    page.wait_for_timeout(300)
-    png.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(png))
-    page.close()
+    with Session(browser) as session:
+        session.open(view, timeout=600)
+        session.js("kgView.search('ImageNet')")
+        session.page.wait_for_timeout(800)  # the focus animation
+        session.js("kgView.network.moveTo({scale: 0.55, animation: false})")
+        session.page.wait_for_timeout(300)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        session.page.screenshot(path=str(png))
     try:  # 256-colour palette: a third of the size, no visible loss on a flat UI
         from PIL import Image
 
@@ -174,11 +147,11 @@ def main(argv=None) -> int:
     ready: list[float] = []
     outside: list[str] = []
     errors: list[str] = []
-    if not args.no_browser and os.path.exists(CHROMIUM):
+    if not args.no_browser and chromium_available():
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch(pw)
             try:
                 for _ in range(args.runs):
                     secs, o, e = time_ready(browser, path)

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # pagesession
+sys.path.insert(0, str(ROOT))
 
 import networkx as nx  # noqa: E402
+from pagesession import Session, chromium_available, launch  # noqa: E402
 
 from kg.view import write_html  # noqa: E402
-
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
@@ -63,28 +61,9 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
 
 
 def time_ready(browser, path: Path, timeout: float = 300.0) -> tuple[float, list[str]]:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    t0 = time.perf_counter()
-    page.goto(path.resolve().as_uri())
-    deadline = time.monotonic() + timeout
-    # polled with evaluate: the page's CSP forbids the eval wait_for_function needs
-    while not page.evaluate("!!(window.kgView && window.kgView.ready)"):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{path} not ready after {timeout}s")
-        time.sleep(0.02)
-    seconds = time.perf_counter() - t0
-    page.close()
-    return seconds, outside
+    """Seconds from navigation to kgView.ready, and the requests that tried to leave file:/data:."""
+    with Session(browser, interval=0.02) as session:
+        return session.open(path, timeout), session.requests
 
 
 def main(argv=None) -> int:
@@ -97,12 +76,12 @@ def main(argv=None) -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_view."))
 
     browser = pw_ctx = None
-    if not args.no_browser and os.path.exists(CHROMIUM):
+    if not args.no_browser and chromium_available():
         try:
             from playwright.sync_api import sync_playwright
 
             pw_ctx = sync_playwright().start()
-            browser = pw_ctx.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch(pw_ctx)
         except Exception as exc:  # pragma: no cover
             print(f"(no browser timing: {exc})", file=sys.stderr)
 

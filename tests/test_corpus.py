@@ -7,11 +7,9 @@ and skips without Playwright or /usr/bin/chromium.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +25,7 @@ if not CORPUS.is_dir():
 pytestmark = pytest.mark.corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pagesession import CHROMIUM, Session, chromium_available, launch  # noqa: E402
 
 N_PAPERS = 368  # distinct papers in the corpus (the issue said 367; the listings hold 368)
 KG = "https://w3id.org/mlkg/ontology#"
@@ -223,11 +222,6 @@ def test_every_analytics_function_runs(corpus_graph, tmp_path):
 
 # --------------------------------------------------------------------------- page in a browser
 
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture(scope="module")
 def corpus_page(corpus_graph, tmp_path_factory):
     from kg.view import write_html
@@ -237,47 +231,23 @@ def corpus_page(corpus_graph, tmp_path_factory):
     return path, counts
 
 
-def _poll(page, expr: str, timeout: float):
-    # The page's CSP forbids eval, which wait_for_function needs: poll with evaluate.
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(expr)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expr}")
-        time.sleep(0.05)
-
-
 @pytest.mark.browser
 def test_corpus_page_in_browser(corpus_graph, corpus_export, corpus_page):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+    if not chromium_available():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     path, counts = corpus_page
     # the exporter's page is the same page
     assert corpus_export["html"].read_text("utf-8") == path.read_text("utf-8")
     with sync_api.sync_playwright() as pw:
         try:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            browser = launch(pw)
         except Exception as exc:  # pragma: no cover - broken browser install
             pytest.skip(f"cannot launch {CHROMIUM}: {exc}")
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            console, errors, outside = [], [], []
-            page.on("console", lambda m: console.append((m.type, m.text)))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-
-            def route(r):
-                if r.request.url.startswith(("file:", "data:")):
-                    r.continue_()
-                else:
-                    outside.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.goto(path.resolve().as_uri())
-            _poll(page, "!!(window.kgView && window.kgView.ready)", 60)
+            session = Session(browser)
+            page = session.page
+            session.open(path, timeout=60)
 
             assert page.evaluate("kgView.nodeCount()") == counts["nodes"]
             assert page.evaluate("kgView.edgeCount()") == counts["edges"]
@@ -310,17 +280,15 @@ def test_corpus_page_in_browser(corpus_graph, corpus_export, corpus_page):
             target = "dataset/imagenet"
             page.evaluate("id => kgView.network.focus(id, {scale: 1.5})", target)
             page.wait_for_timeout(100)
-            box = page.locator("#kg-network").bounding_box()
-            pos = page.evaluate("id => { const n = kgView.network; return n.canvasToDOM(n.getPositions([id])[id]); }", target)
-            page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
-            _poll(page, "!document.getElementById('kg-panel').hidden", 10)
+            session.click_node(target)
+            session.wait("!document.getElementById('kg-panel').hidden", 10)
             assert page.evaluate("kgView.selectedNode()") == target
             text = page.locator("#kg-panel").inner_text()
             evidence = {d["evidence"] for u, v, d in corpus_graph.edges(data=True) if target in (u, v) and d.get("evidence")}
             assert any(e in text for e in evidence), text[:1000]
             assert page.locator("#kg-panel .kg-evidence").count() >= 1
 
-            assert [t for kind, t in console if kind == "error"] + errors == []
-            assert outside == []
+            assert session.console_errors() == []
+            assert session.requests == []
         finally:
             browser.close()

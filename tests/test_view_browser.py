@@ -1,12 +1,10 @@
 """kg.view pages driven in headless Chromium (Debian's /usr/bin/chromium) with Playwright.
 
-Skipped when Playwright or the browser is missing. The page carries a CSP without
-'unsafe-eval', so readiness is polled with page.evaluate (which the CSP does not
-govern) rather than page.wait_for_function (which evaluates strings in the page).
+Skipped when Playwright or the browser is missing. The browser and the recording page
+`Session` come from tests/pagesession.py.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -14,16 +12,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pagesession import CHROMIUM, Session, chromium_available, launch  # noqa: E402
 from test_view import XSS_ALIAS, XSS_TITLE, _pid, make_big_graph, make_small_graph  # noqa: E402
 
 from kg.view import write_html  # noqa: E402
 
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+if not chromium_available():
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
@@ -35,73 +30,11 @@ P1 = "Deep residual learning beats transformers on CIFAR-10"
 def browser():
     with sync_api.sync_playwright() as pw:
         try:
-            b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            b = launch(pw)
         except Exception as exc:  # pragma: no cover - broken browser install
             pytest.skip(f"cannot launch {CHROMIUM}: {exc}")
         yield b
         b.close()
-
-
-class Session:
-    """A page with everything it logs, requests and pops up recorded."""
-
-    def __init__(self, browser):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.console, self.errors, self.requests, self.dialogs = [], [], [], []
-        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-        self.page.route("**/*", self._route)
-
-    def _dialog(self, d):
-        self.dialogs.append(d.message)
-        d.dismiss()
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            self.requests.append(url)
-            route.abort()
-
-    def open(self, path: Path, timeout: float = 60.0) -> float:
-        t0 = time.perf_counter()
-        self.page.goto(path.resolve().as_uri())
-        self.wait("!!(window.kgView && window.kgView.ready)", timeout)
-        return time.perf_counter() - t0
-
-    def wait(self, expr: str, timeout: float = 10.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            value = self.page.evaluate(expr)
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {expr}")
-            time.sleep(0.05)
-
-    def js(self, expr: str, *args):
-        return self.page.evaluate(expr, *args)
-
-    def console_errors(self):
-        return [t for kind, t in self.console if kind == "error"] + self.errors
-
-    def click_node(self, node_id: str):
-        box = self.page.locator("#kg-network").bounding_box()
-        pos = self.js("id => { const n = kgView.network; return n.canvasToDOM(n.getPositions([id])[id]); }", node_id)
-        self.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
-
-    def hover_node(self, node_id: str):
-        box = self.page.locator("#kg-network").bounding_box()
-        pos = self.js("id => { const n = kgView.network; return n.canvasToDOM(n.getPositions([id])[id]); }", node_id)
-        self.page.mouse.move(box["x"] + pos["x"] - 5, box["y"] + pos["y"] - 5)
-        self.page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=3)
-
-    def assert_clean(self):
-        assert self.console_errors() == []
-        assert self.requests == []
-        assert self.dialogs == []
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +47,8 @@ def small_page(tmp_path_factory):
 
 @pytest.fixture
 def session(browser):
-    s = Session(browser)
-    yield s
-    s.page.close()
+    with Session(browser) as s:
+        yield s
 
 
 def test_loads_offline_without_errors(session, small_page):
