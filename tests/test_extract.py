@@ -234,3 +234,20 @@ def test_extractors_plug_in_by_name():
 def test_extractor_by_module_path():
     ex = get_extractor("kg.extract.rules:RuleExtractor")
     assert isinstance(ex, RuleExtractor)
+
+
+def test_negation_reaches_across_a_clause(extract):
+    ex = run(extract, "On defenses", "We do not claim that adversarial training outperforms randomized smoothing.")
+    assert not rel(ex, "outperforms")
+
+
+def test_a_name_from_the_title_is_read_whole_in_the_abstract(extract):
+    ex = run(extract, "Spiking FlowMixer: Event-Driven Token Mixing",
+             "We convert FlowMixer into Spiking FlowMixer. Spiking FlowMixer outperforms Spikformer on CIFAR-10.")
+    assert ("Spiking FlowMixer", "Spikformer") in rel(ex, "outperforms")
+    assert ("FlowMixer", "Spikformer") not in rel(ex, "outperforms")
+
+
+def test_dataset_lists_split_slashes_and_conjunctions(extract):
+    ex = run(extract, "Speech", "Results on the Harbor-2mix, BayTalk and WHIM!/WHIMR! benchmarks are strong.")
+    assert {"Harbor-2mix", "BayTalk", "WHIM!", "WHIMR!"} <= objects(ex, "evaluatesOn")

@@ -106,7 +106,7 @@ WIN_CUE = re.compile(
 )
 COMPARE_CUE = re.compile(r"\b(?:compared (?:to|with)|as compared to|relative to|than)\b", re.I)
 NEGATION = re.compile(
-    r"\b(?:not|never|no longer|fail(?:s|ed)? to|cannot|can't|unable to|rarely|may|might|could|whether)\b[^.]{0,25}$",
+    r"\b(?:not|never|no longer|fail(?:s|ed)? to|cannot|can't|unable to|rarely|may|might|could|whether)\b[^.,;]{0,45}$",
     re.I,
 )
 EXTEND_CUE = re.compile(
@@ -219,6 +219,7 @@ class RuleExtractor:
         domain = _domain(paper.title + " " + paper.abstract)
         for i, s in enumerate(sents):
             self._bare_tasks(s, i, cands, domain)
+            self._known_names(s, i, cands)
             self._head_nouns(s, i, cands)
             self._coined(s, i, cands, abbrevs)
             self._compared_methods(s, i, cands)
@@ -450,7 +451,7 @@ class RuleExtractor:
                 if not item or not item[0].isupper() or len(item.split()) > 3:
                     continue
                 if self._find(cands, item) is not None or any(
-                        si == i and x <= start < y for si, x, y in _spans(cands)):
+                        si == i and x <= start and start + len(item) <= y for si, x, y in _spans(cands)):
                     continue
                 term = self.gazetteer.lookup(item)
                 if term is not None and term.type != "Dataset":
@@ -531,6 +532,18 @@ class RuleExtractor:
         cand = self._find(cands, name) or self._add(cands, name, "Method", "title-phrase", 0, (0, len(phrase)), alias=phrase)
         if cand.type == "Method" and not cand.proposed_by:
             cand.proposed_by, cand.proposed_sentence = "title-phrase", 0
+
+    def _known_names(self, s: Sentence, i: int, cands) -> None:
+        """Names this paper introduced (in its title or a definition) found again in the text,
+        so "Spiking LatticeNet" is read whole and not as the LatticeNet inside it."""
+        if s.is_title:
+            return
+        for c in list(cands.values()):
+            if c.rule not in ("title-name", "abbreviation", "title-phrase") or " " not in c.name:
+                continue
+            for m in re.finditer(re.escape(c.name), s.text):
+                if (i, m.start(), m.end()) not in c.spans:
+                    c.spans.append((i, m.start(), m.end()))
 
     def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
         for m in _NAME_TOKEN.finditer(s.text):
@@ -838,7 +851,7 @@ class RuleExtractor:
                 return [t[2] for t in chain]
 
             for m in WIN_CUE.finditer(text):
-                if NEGATION.search(text[max(0, m.start() - 40): m.start()]):
+                if NEGATION.search(text[max(0, m.start() - 60): m.start()]):
                     continue
                 subj = subject_before(m.start())
                 for obj in objects(m.end()):
@@ -850,7 +863,7 @@ class RuleExtractor:
                         for obj in objects(m.end())[:3]:
                             claim(subj, "outperforms", obj, i, "outperforms/compared-gain", 0.6)
             for m in EXTEND_CUE.finditer(text):
-                if NEGATION.search(text[max(0, m.start() - 40): m.start()]):
+                if NEGATION.search(text[max(0, m.start() - 60): m.start()]):
                     continue
                 if not text[: m.start()].strip():
                     # "Based on X and Y, we introduce Z": Z extends X and Y
