@@ -522,8 +522,10 @@ class RuleExtractor:
         words = all_words[:cut]
         phrase = " ".join(words)
         last = words[-1].lower()
-        if last.rstrip("s") not in {h.rstrip("s") for h in METHOD_HEADS} or len(words) < 2:
-            return
+        known_last = self.gazetteer.lookup(words[-1])
+        if len(words) < 2 or last.rstrip("s") not in {h.rstrip("s") for h in METHOD_HEADS} and not (
+                known_last is not None and known_last.type == "Method"):
+            return  # "Dynamic Perceiver for ...": a modifier on a known model names a new one
         if words[0].lower() in STOPWORDS or words[0].lower() in {"towards", "toward", "on", "rethinking", "revisiting", "learning", "understanding", "exploring", "improving"}:
             return
         if self.gazetteer.lookup(phrase) is not None or name_key(phrase) in VAGUE:
@@ -532,6 +534,10 @@ class RuleExtractor:
         cand = self._find(cands, name) or self._add(cands, name, "Method", "title-phrase", 0, (0, len(phrase)), alias=phrase)
         if cand.type == "Method" and not cand.proposed_by:
             cand.proposed_by, cand.proposed_sentence = "title-phrase", 0
+        for key, c in list(cands.items()):
+            if c is not cand and c.rule == "lexicon" and c.spans and all(
+                    si == 0 and b <= len(phrase) for si, _, b in c.spans):
+                del cands[key]  # the known name was only part of the new one
 
     def _known_names(self, s: Sentence, i: int, cands) -> None:
         """Names this paper introduced (in its title or a definition) found again in the text,
@@ -600,8 +606,8 @@ class RuleExtractor:
                     break
                 if gap == " " and (low in GENERIC_MODIFIERS or low in STOPWORDS):
                     break
-                if low.endswith("ly") or (low.endswith("ing") and type_ != "Task" and k - 1 == j - 1 and False):
-                    break
+                if low.endswith("ly") or (type_ == "Task" and low.endswith("ed") and "-" not in low):
+                    break  # "reported ASD diagnosis": a participle is prose, not part of the name
                 if type_ != "Dataset" and prev[0].isupper() and k - 1 > 0 and not prev.isupper():
                     pass
                 k -= 1
@@ -734,6 +740,24 @@ class RuleExtractor:
                     mark(c, "proposed-ref")
                     break
 
+    def _merge_task_variants(self, cands) -> None:
+        """"deepfake media detection" and "deepfake detection" in one paper are one task: a
+        phrase with one extra word around a known task becomes its alias."""
+        known = [c for c in cands.values() if c.type == "Task" and c.rule == "lexicon"]
+        for key, c in list(cands.items()):
+            if c.type != "Task" or c.rule not in ("head-noun", "qualified-task"):
+                continue
+            words = c.name.lower().split()
+            for k in known:
+                kw = k.name.lower().split()
+                if k is not c and len(words) == len(kw) + 1 and words[-1] == kw[-1] and _subsequence(kw, words):
+                    k.aliases.add(c.name)
+                    k.aliases |= c.aliases
+                    k.spans += c.spans
+                    k.proposed_by = k.proposed_by or c.proposed_by
+                    del cands[key]
+                    break
+
     def _find(self, cands, name: str) -> Candidate | None:
         key = name_key(name)
         if key in cands:
@@ -748,6 +772,7 @@ class RuleExtractor:
             del cands[key]
         for key in [k for k, c in cands.items() if c.name in GENERIC_TERMS and not c.proposed_by and not _salient(c, has_title)]:
             del cands[key]
+        self._merge_task_variants(cands)
         # descriptive phrases are kept only with support: proposed, in the title, repeated,
         # or capitalised like a name ("Gamba Cell")
         for key in [k for k, c in cands.items() if c.rule == "head-noun" and not c.proposed_by and not _supported(c, has_title)]:
@@ -955,12 +980,19 @@ def _task_modifiers(text: str, start: int) -> int:
         if not m:
             break
         word = m.group(1).lower()
-        if word in STOPWORDS or word in GENERIC_MODIFIERS or word in TASK_MODIFIER_STOP or word.endswith("ly"):
-            break
-        if word.endswith(("ing", "ed")) and "-" not in word:
-            break
+        supervision = word in SUPERVISION or (word in ("weakly", "fully") and text[m.end(1):pos].strip() == "supervised")
+        if not supervision:
+            if word in STOPWORDS or word in GENERIC_MODIFIERS or word in TASK_MODIFIER_STOP or word.endswith("ly"):
+                break
+            if word.endswith(("ing", "ed")) and "-" not in word:
+                break
         pos = m.start(1)
     return pos
+
+
+# learning set-ups qualify tasks though they look like participles ("weakly supervised
+# object localization", "unsupervised domain adaptation")
+SUPERVISION = {"supervised", "unsupervised", "self-supervised", "semi-supervised", "weakly-supervised"}
 
 
 TASK_MODIFIER_STOP = {
@@ -982,6 +1014,11 @@ def _similar_names(a: str, b: str) -> bool:
 def _salient(c: Candidate, has_title: bool) -> bool:
     sentences_seen = {si for si, _, _ in c.spans}
     return (has_title and 0 in sentences_seen) or len(sentences_seen) >= 2
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
 
 
 def _supported(c: Candidate, has_title: bool) -> bool:
