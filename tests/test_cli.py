@@ -3,7 +3,7 @@
 Every problem is reported as one line naming the file and the line or record
 (``path:17: field "abstract" is not a string``), never a traceback. ``--on-error skip`` (the
 default) skips the bad record, counts it in the summary and goes on; ``--on-error fail`` stops
-with exit status 2. Fixtures live in tests/data/bad/ (see docs/errors.md); large inputs are
+with exit status 2. Fixtures live in tests/data/bad/ (see the README, "Errors and exit statuses"); large inputs are
 generated in tmp_path at test time.
 """
 from __future__ import annotations

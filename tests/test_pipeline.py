@@ -96,3 +96,17 @@ def test_cli_query_validate_and_eval(tmp_path):
     assert "relation:proposes" in e.stdout
     proposes = next(line for line in e.stdout.splitlines() if line.startswith("relation:proposes"))
     assert proposes.split()[3] == "1.000"  # recall of the one gold claim
+
+
+def test_example_notebook_runs(tmp_path, monkeypatch):
+    import json
+
+    subprocess.run([sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), "--out", str(tmp_path), "--quiet",
+                    "--no-state", "--formats", "ttl"], check=True, capture_output=True)
+    notebook = json.loads((EXAMPLES / "analytics.ipynb").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    env: dict = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]).replace("/tmp/demo", str(tmp_path)), env)
+    assert env["G"].number_of_nodes() > 0
