@@ -170,7 +170,7 @@ def _score_paper(G, pnode, record, report: Report) -> None:
     for r in record.get("relations", []):
         skeys = paper_keys if r["s"] == "PAPER" else gold_keys.get(r["s"], _keys([r["s"]]))
         gold_rel.append((r["p"], skeys, gold_keys.get(r["o"], _keys([r["o"]])), r["s"], r["o"]))
-    for p in set(PAPER_PREDICATES) | set(METHOD_PREDICATES):
+    for p in PAPER_PREDICATES + METHOD_PREDICATES:
         preds = [x for x in pred_rel if x[0] == p]
         golds = [x for x in gold_rel if x[0] == p]
         # dedupe predicted triples (several statements may back one triple)

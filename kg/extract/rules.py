@@ -920,7 +920,7 @@ class RuleExtractor:
             found = [
                 (len(base), o, rel)
                 for o in methods if o is not c
-                for n in (c.name, *c.aliases)
+                for n in (c.name, *sorted(c.aliases))
                 for base, rel in [_built_on(n, o)] if rel
             ]
             if found:
@@ -934,7 +934,7 @@ _VERSION_SUFFIX = re.compile(r"^(?:[\s-]?(?:v|V|version\s*)?\d+(?:\.\d+)?|\s?\+\
 
 def _built_on(name: str, other: Candidate) -> tuple[str, str | None]:
     """(base name, rule) when `name` is a modifier plus `other`'s name or a new version of it."""
-    for base in (other.name, *(a for a in other.aliases if len(a) >= 5)):
+    for base in (other.name, *sorted(a for a in other.aliases if len(a) >= 5)):
         if len(base) < 3 or len(base) >= len(name):
             continue
         low, blow = name.lower(), base.lower()
