@@ -110,7 +110,7 @@ def test_method_lineage(store):
         ("MEGA", "Transformer", "method/mega", "method/transformer"),
         ("TCNCA", "MEGA", "method/tcnca", "method/mega"),
     ]
-    q = QUERIES["method-lineage"]["sparql"].replace('"tcnca"', '"ViT"')
+    q = QUERIES["method-lineage"]["sparql"].replace('"tcnca"', '"vit"')  # the key of the alias "ViT"
     assert rows(store, q) == [("Vision Transformer", "Transformer", "method/vision-transformer", "method/transformer")]
 
 
