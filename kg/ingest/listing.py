@@ -33,10 +33,6 @@ FURNITURE = frozenset(
     s.casefold()
     for s in (
         "new",
-        "get trending papers in your email inbox!",
-        "get trending papers in your email inbox once a day!",
-        "get trending papers in your email inbox",
-        "get trending papers in your email inbox once a day",
         "subscribe",
         "daily papers",
         "trending papers",
@@ -53,12 +49,14 @@ FURNITURE = frozenset(
         "see all",
     )
 )
-_FURNITURE_RE = re.compile(r"^(?:\d+|upvote\s*\d+|\d+\s*upvotes?|submitted by\s.*|page \d+( of \d+)?)$", re.I)
+#: the newsletter banner, in its short and long forms
+_TRENDING = r"get trending papers in your email inbox(?: once a day)?"
+_FURNITURE_RE = re.compile(
+    rf"^(?:\d+|upvote\s*\d+|\d+\s*upvotes?|submitted by\s.*|page \d+( of \d+)?|{_TRENDING}!?)$", re.I)
+_GLUED_TRENDING = re.compile(rf"{_TRENDING}!", re.I)
 
 #: furniture that may be glued to the start of the next title, e.g. "SubscribeA Title"
 GLUED_PREFIXES = (
-    "Get trending papers in your email inbox once a day!",
-    "Get trending papers in your email inbox!",
     "byAK and the research community",
     "Daily Papers",
     "Subscribe",
@@ -78,6 +76,11 @@ def strip_glued_furniture(line: str) -> tuple[str, str | None]:
     changed = True
     while changed and line:
         changed = False
+        banner = _GLUED_TRENDING.match(line)
+        if banner and len(line) > banner.end():
+            line = line[banner.end():].lstrip()
+            changed = True
+            continue
         for prefix in GLUED_PREFIXES:
             if line.startswith(prefix) and len(line) > len(prefix):
                 rest = line[len(prefix) :]
