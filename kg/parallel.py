@@ -18,7 +18,6 @@ worker must be able to import kg (and the module of a "module:factory" extractor
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import deque
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -189,7 +188,3 @@ def extract_papers(
     finally:
         if own:
             pool.close()
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -46,7 +46,6 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 VOID = "http://rdfs.org/ns/void#"
-SH = "http://www.w3.org/ns/shacl#"
 
 #: Fixed vocabulary prefixes (instance prefixes are added per base IRI by `prefixes()`).
 VOCAB_PREFIXES: dict[str, str] = {

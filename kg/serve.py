@@ -68,7 +68,6 @@ MANIFEST = "kg-serve.json"
 STORE_SUBDIR = "oxigraph"
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 # --- loading --------------------------------------------------------------------------------

@@ -40,9 +40,6 @@ def get_extractor(name: str = "rules") -> Extractor:
         raise ValueError(f"unknown extractor {name!r}; known: {', '.join(sorted(_EXTRACTORS))}") from None
 
 
-def extractor_names() -> list[str]:
-    return sorted(_EXTRACTORS)
-
 
 @register_extractor("rules")
 def _rules() -> Extractor:

@@ -96,7 +96,6 @@ PROPOSE_CUE = re.compile(
     re.I,
 )
 NAMING_CUE = re.compile(r"\b(?:dubbed|called|named|termed|coined|referred to as|denoted as|abbreviated as)\s+", re.I)
-PROPOSED_REF = re.compile(r"\b(?:the proposed|our proposed|our|the new)\s+$", re.I)
 WIN_CUE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|beat(?:s|ing)?|"
     r"(?:is|are|was|were|being)?\s*(?:significantly |consistently |substantially |much |far )?"
