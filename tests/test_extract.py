@@ -251,3 +251,12 @@ def test_a_name_from_the_title_is_read_whole_in_the_abstract(extract):
 def test_dataset_lists_split_slashes_and_conjunctions(extract):
     ex = run(extract, "Speech", "Results on the Harbor-2mix, BayTalk and WHIM!/WHIMR! benchmarks are strong.")
     assert {"Harbor-2mix", "BayTalk", "WHIM!", "WHIMR!"} <= objects(ex, "evaluatesOn")
+
+
+def test_one_word_variants_in_a_paper_are_one_entity(extract):
+    ex = run(extract, "Recall at scale",
+             "We present a new neural long-term memory module. This neural memory learns quickly. "
+             "The neural memory also forgets slowly.")
+    memories = [m for m in ex.mentions if "memory" in m.name]
+    assert len(memories) == 1
+    assert "neural memory" in memories[0].aliases

@@ -739,17 +739,18 @@ class RuleExtractor:
                     mark(c, "proposed-ref")
                     break
 
-    def _merge_task_variants(self, cands) -> None:
-        """"deepfake media detection" and "deepfake detection" in one paper are one task: a
-        phrase with one extra word around a known task becomes its alias."""
-        known = [c for c in cands.values() if c.type == "Task" and c.rule == "lexicon"]
+    def _merge_variants(self, cands) -> None:
+        """"deepfake media detection" and "deepfake detection", or "neural memory" and "neural
+        long-term memory", in one paper are one thing: a descriptive phrase one word longer or
+        shorter than another name of the same type, with the same head, becomes its alias."""
         for key, c in list(cands.items()):
-            if c.type != "Task" or c.rule not in ("head-noun", "qualified-task"):
+            if c.type not in ("Task", "Method") or c.rule not in ("head-noun", "qualified-task"):
                 continue
             words = c.name.lower().split()
-            for k in known:
-                kw = k.name.lower().split()
-                if k is not c and len(words) == len(kw) + 1 and words[-1] == kw[-1] and _subsequence(kw, words):
+            for k in cands.values():
+                if k is c or k.type != c.type:
+                    continue
+                if any(_one_word_apart(words, form.lower().split()) for form in (k.name, *sorted(k.aliases))):
                     k.aliases.add(c.name)
                     k.aliases |= c.aliases
                     k.spans += c.spans
@@ -771,11 +772,11 @@ class RuleExtractor:
             del cands[key]
         for key in [k for k, c in cands.items() if c.name in GENERIC_TERMS and not c.proposed_by and not _salient(c, has_title)]:
             del cands[key]
-        self._merge_task_variants(cands)
         # descriptive phrases are kept only with support: proposed, in the title, repeated,
         # or capitalised like a name ("Gamba Cell")
         for key in [k for k, c in cands.items() if c.rule == "head-noun" and not c.proposed_by and not _supported(c, has_title)]:
             del cands[key]
+        self._merge_variants(cands)
         # acronyms seen once with no cue are usually noise (units, metrics, section names)
         for key in [k for k, c in cands.items() if c.rule == "acronym" and not c.proposed_by and not c.compared and len(c.spans) < 2]:
             del cands[key]
@@ -1013,6 +1014,11 @@ def _similar_names(a: str, b: str) -> bool:
 def _salient(c: Candidate, has_title: bool) -> bool:
     sentences_seen = {si for si, _, _ in c.spans}
     return (has_title and 0 in sentences_seen) or len(sentences_seen) >= 2
+
+
+def _one_word_apart(a: list[str], b: list[str]) -> bool:
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(long) == len(short) + 1 and len(short) >= 2 and short[-1] == long[-1] and _subsequence(short, long)
 
 
 def _subsequence(short: list[str], long: list[str]) -> bool:
