@@ -28,7 +28,7 @@ def _is_short_form(text: str) -> bool:
     )
 
 
-def _best_long_form(short: str, candidate: str) -> str | None:
+def best_long_form(short: str, candidate: str) -> str | None:
     """Schwartz-Hearst: match the short form's characters right to left in the candidate;
     the first character must start a word."""
     s = [c.lower() for c in short if c.isalnum()]
@@ -66,7 +66,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             window = window[cut:]
             cand_start = window[0].start()
             candidate = before[cand_start:]
-            long_ = _best_long_form(short, candidate)
+            long_ = best_long_form(short, candidate)
             if long_ and len(long_) > len(short) and len(long_.split()) <= n:
                 long_ = long_.strip(" \"'“”")
                 start = m.start() - (len(text[: m.start()]) - len(before)) - len(long_)
@@ -75,6 +75,6 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             # "SF (long form)": the short form is the word before the parenthesis
             prev = re.search(r"([A-Z][\w\-]{1,10})$", before)
             if prev and _is_short_form(prev.group(1)) and len(inner.split()) <= 8:
-                if _best_long_form(prev.group(1), inner) == inner:
+                if best_long_form(prev.group(1), inner) == inner:
                     found.append(Abbreviation(inner, prev.group(1), m.start(1), m.end(1)))
     return found

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.abbrev import find_abbreviations
+from rapidfuzz import fuzz
+
+from kg.extract.abbrev import best_long_form, find_abbreviations
 from kg.extract.lexicon import Gazetteer, default_gazetteer
 from kg.extract.text import Sentence, name_key, sentences, tokens
 from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
@@ -81,6 +83,8 @@ METHOD_NAME_HEADS = {
     "circuit", "circuits", "integrator", "integrators", "algorithm", "tree", "forest", "graph", "kernel", "scheme",
     "strategy", "policy", "distillation", "pruning", "quantization", "training", "tuning", "adaptation", "pyramid",
 }
+METHOD_HEAD_STEMS = frozenset(h.rstrip("s") for h in METHOD_HEADS)
+METHOD_NAME_STEMS = METHOD_HEAD_STEMS | {h.rstrip("s") for h in METHOD_NAME_HEADS}
 HARDWARE_HEADS = {"processor", "chip", "chips", "accelerator", "accelerators", "sensor", "sensors", "camera", "cameras", "radar", "array", "crossbar", "device", "devices"}
 NOT_ENTITY_HEADS = {
     "disorder", "disease", "syndrome", "memory", "error", "errors", "ratio", "rate", "score", "index", "metric",
@@ -127,6 +131,7 @@ NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|propose
 COMPARED_FAMILY = r"^\s*(?:the\s+|other\s+|previous\s+|prior\s+|existing\s+|recent\s+|modern\s+|current\s+|several\s+|many\s+|strong\s+)*((?:[\w+-]+\s+){0,3}?[\w+-]+(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:[\w+-]+\s+){0,2}?[\w+-]+)*)\s+(?:methods|models|approaches|baselines|architectures|techniques|algorithms|variants|counterparts)\b"
 HEDGE = re.compile(r"\b(?:not|never|fail(?:s|ed)? to|cannot|may|might|could|whether|competitive with|comparable to|on par with)\b", re.I)
 TASK_LIST = re.compile(r"\b(?:on|in|for|to|across|including|such as)\s+((?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*(?:(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*)*)\s+(?:tasks|problems|applications)\b")
+TITLE_LINKS = {"for", "with", "via", "in", "on", "using", "to"}
 COMPONENT_CUE = re.compile(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b", re.I)
 ATTENTION_IDIOM = re.compile(r"\b(?:much|great|growing|increasing|considerable|significant|little|more|less|wide|widespread|special|particular|close|pay|pays|paid|attract\w*|draw\w*|drawn|receiv\w*|gain\w*|garner\w*)\s+$", re.I)
 HARDWARE_TAIL = re.compile(r"\s(?:GPU|CPU|TPU|NPU)s?\b")
@@ -210,7 +215,7 @@ class RuleExtractor:
     def __call__(self, paper: Paper) -> Extraction:
         sents = sentences(paper.title, paper.abstract)
         cands: dict[str, Candidate] = {}
-        abbrevs = self._abbreviations(paper, sents)
+        abbrevs = self._abbreviations(sents)
         for i, s in enumerate(sents):
             self._lexicon(s, i, cands)
         self._defined_terms(abbrevs, sents, cands)
@@ -244,15 +249,9 @@ class RuleExtractor:
     # -- candidates -------------------------------------------------------------------------
 
     def _add(self, cands, name, type_, rule, i, span=None, alias=None) -> Candidate:
-        key = name_key(name)
-        cand = cands.get(key)
+        cand = self._find(cands, name)
         if cand is None:
-            for c in cands.values():
-                if key in {name_key(a) for a in c.aliases}:
-                    cand = c
-                    break
-        if cand is None:
-            cand = cands[key] = Candidate(name, type_, rule, i)
+            cand = cands[name_key(name)] = Candidate(name, type_, rule, i)
         if alias and name_key(alias) != name_key(cand.name):
             cand.aliases.add(alias)
         if span:
@@ -293,7 +292,7 @@ class RuleExtractor:
                     continue
             self._add(cands, term.name, term.type, "lexicon", i, (start, end), alias=surface)
 
-    def _abbreviations(self, paper: Paper, sents: list[Sentence]):
+    def _abbreviations(self, sents: list[Sentence]):
         found = []
         for i, s in enumerate(sents):
             for ab in find_abbreviations(s.text):
@@ -314,7 +313,7 @@ class RuleExtractor:
             return "Task"
         if last in DATASET_NAME_HEADS:
             return "Dataset"
-        if last.rstrip("s") in {h.rstrip("s") for h in METHOD_HEADS | METHOD_NAME_HEADS} or last.endswith(("net", "former")):
+        if last.rstrip("s") in METHOD_NAME_STEMS or last.endswith(("net", "former")):
             return "Method"
         if last in HARDWARE_HEADS:
             return "Hardware"
@@ -338,7 +337,8 @@ class RuleExtractor:
                 cand = self._add(cands, term.name, term.type, "lexicon", i, alias=ab.short)
                 cand.aliases.add(ab.long)
                 # the short form may have been taken for a separate entity by the lexicon
-                cands.pop(name_key(ab.short), None) if name_key(ab.short) != name_key(term.name) else None
+                if name_key(ab.short) != name_key(term.name):
+                    cands.pop(name_key(ab.short), None)
                 continue
             long_ = ab.long
             words = long_.split()
@@ -389,10 +389,8 @@ class RuleExtractor:
         # "X: A Long Form Name for ..." where the long form spells X's initials
         lf = re.match(r"^(?:an?|the)\s+(.+?)(?:\s+(?:for|with|via|on|in|to|using|based|that)\b|[,:]|$)", rest, re.I)
         if lf:
-            from kg.extract.abbrev import _best_long_form
-
             letters = re.sub(r"[^A-Za-z]", "", head.split("-")[0])
-            if len(letters) >= 2 and _best_long_form(letters, lf.group(1)) == lf.group(1):
+            if len(letters) >= 2 and best_long_form(letters, lf.group(1)) == lf.group(1):
                 cand.aliases.add(lf.group(1))
 
     def _compared_methods(self, s: Sentence, i: int, cands) -> None:
@@ -406,13 +404,11 @@ class RuleExtractor:
                 continue
             base = m.end() + g.start(1)
             for part in re.split(r",\s*|\s+(?:and|or)\s+", g.group(1)):
-                words = part.split()
-                while words and (words[0].lower() in STOPWORDS or words[0].lower() in GENERIC_MODIFIERS):
-                    words = words[1:]
+                words = _strip_generic(part.split())
                 name = " ".join(words)
                 if not name or name_key(name) in VAGUE or not any(c.isalpha() for c in name):
                     continue
-                if any(w.lower() in STOPWORDS or w.lower() in GENERIC_MODIFIERS or WIN_CUE.match(w) for w in words):
+                if any(_generic(w) or WIN_CUE.match(w) for w in words):
                     continue
                 start = text.find(name, base)
                 found = self._find(cands, name)
@@ -457,12 +453,8 @@ class RuleExtractor:
                     continue
                 self._add(cands, term.name if term else item, "Dataset", "lexicon" if term else "dataset-list", i,
                           (start, start + len(item)), alias=item)
-                for key, c in list(cands.items()):
-                    # a name read inside the item ("RobotCar" in "Oxford RobotCar") was only part of it
-                    if c.rule in ("coined-name", "acronym") and c.spans and all(
-                            si == i and start <= x and y <= start + len(item) and (x, y) != (start, start + len(item))
-                            for si, x, y in c.spans):
-                        del cands[key]
+                # a name read inside the item ("RobotCar" in "Oxford RobotCar") was only part of it
+                _drop_parts(cands, i, start, start + len(item), ("coined-name", "acronym"))
 
     def _task_lists(self, s: Sentence, i: int, cands) -> None:
         """"on language modeling, genomics and time series tasks": listed problems are Tasks."""
@@ -471,12 +463,10 @@ class RuleExtractor:
             items = re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group(1))
             pos = m.start(1)
             for item in items:
-                words = item.split()
+                words = _strip_generic(item.split())
                 start = text.find(item, pos)
                 pos = max(pos, start + len(item))
-                while words and (words[0].lower() in STOPWORDS or words[0].lower() in GENERIC_MODIFIERS):
-                    words = words[1:]
-                if not words or len(words) > 4 or any(w.lower() in STOPWORDS or w.lower() in GENERIC_MODIFIERS for w in words):
+                if not words or len(words) > 4 or any(_generic(w) for w in words):
                     continue
                 name = " ".join(words)
                 if name_key(name) in VAGUE or not name[0].isalpha() or any(c.isdigit() for c in name):
@@ -516,13 +506,13 @@ class RuleExtractor:
         method name before "for" / "with" / "via" proposes it."""
         all_words = title.split()
         cut = next((k for k, w in enumerate(all_words) if w.lower() in STOPWORDS), len(all_words))
-        if not 2 <= cut <= 5 or all_words[cut].lower() not in {"for", "with", "via", "in", "on", "using", "to"} if cut < len(all_words) else True:
+        if not 2 <= cut <= 5 or cut == len(all_words) or all_words[cut].lower() not in TITLE_LINKS:
             return
         words = all_words[:cut]
         phrase = " ".join(words)
         last = words[-1].lower()
         known_last = self.gazetteer.lookup(words[-1])
-        if len(words) < 2 or last.rstrip("s") not in {h.rstrip("s") for h in METHOD_HEADS} and not (
+        if len(words) < 2 or last.rstrip("s") not in METHOD_HEAD_STEMS and not (
                 known_last is not None and known_last.type == "Method"):
             return  # "Dynamic Perceiver for ...": a modifier on a known model names a new one
         if words[0].lower() in STOPWORDS or words[0].lower() in {"towards", "toward", "on", "rethinking", "revisiting", "learning", "understanding", "exploring", "improving"}:
@@ -533,10 +523,7 @@ class RuleExtractor:
         cand = self._find(cands, name) or self._add(cands, name, "Method", "title-phrase", 0, (0, len(phrase)), alias=phrase)
         if cand.type == "Method" and not cand.proposed_by:
             cand.proposed_by, cand.proposed_sentence = "title-phrase", 0
-        for key, c in list(cands.items()):
-            if c is not cand and c.rule == "lexicon" and c.spans and all(
-                    si == 0 and b <= len(phrase) for si, _, b in c.spans):
-                del cands[key]  # the known name was only part of the new one
+        _drop_parts(cands, 0, 0, len(phrase), ("lexicon",))  # the known name was only part of the new one
 
     def _known_names(self, s: Sentence, i: int, cands) -> None:
         """Names this paper introduced (in its title or a definition) found again in the text,
@@ -563,7 +550,7 @@ class RuleExtractor:
             wstart, wend = m.start(), m.start() + len(word)
             if any(si == i and a <= wstart and wend <= b and (a, b) != (wstart, wend) for si, a, b in _spans(cands)):
                 continue  # part of a longer name found already ("Town05" in "Town05 Long")
-            if name_key(word) in cands or any(name_key(word) in {name_key(a) for a in c.aliases} for c in cands.values()):
+            if self._find(cands, word) is not None:
                 self._add(cands, word, "Method", "coined-name", i, (m.start(), m.start() + len(word)))
                 continue
             if re.fullmatch(r"[A-Z]{1,2}\d*|\d+[A-Za-z]{0,2}|[A-Z]\d+[a-z]?|\d+(?:\.\d+)?[xX%]?", word):
@@ -607,8 +594,6 @@ class RuleExtractor:
                     break
                 if low.endswith("ly") or (type_ == "Task" and low.endswith("ed") and "-" not in low):
                     break  # "reported ASD diagnosis": a participle is prose, not part of the name
-                if type_ != "Dataset" and prev[0].isupper() and k - 1 > 0 and not prev.isupper():
-                    pass
                 k -= 1
             if k == j:
                 continue
@@ -653,12 +638,10 @@ class RuleExtractor:
             # "load balancing and load concentration losses": the first conjunct shares the head
             elided = re.search(r"(?:^|[\s(,])((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+and\s+$", s.text[:start])
             if elided:
-                first = elided.group(1).split()
-                novel = False
-                while first and (first[0] in STOPWORDS or first[0] in GENERIC_MODIFIERS):
-                    novel = novel or first[0] in ("new", "novel")
-                    first = first[1:]
-                if first and not any(w in STOPWORDS or w in GENERIC_MODIFIERS for w in first):
+                conjunct = elided.group(1).split()
+                first = _strip_generic(conjunct)
+                novel = any(w in ("new", "novel") for w in conjunct[: len(conjunct) - len(first)])
+                if first and not any(_generic(w) for w in first):
                     other = " ".join(first + [_singular(words[j]).lower() if type_ == "Method" else words[j].lower()])
                     twin = self._add(cands, other, type_, "head-noun", i, (elided.end(1) - len(" ".join(first)), elided.end(1)))
                     if novel or NEW_BEFORE.search(s.text[: elided.start(1)]):
@@ -1006,8 +989,6 @@ TASK_MODIFIER_STOP = {
 
 
 def _similar_names(a: str, b: str) -> bool:
-    from rapidfuzz import fuzz
-
     return fuzz.ratio(name_key(a), name_key(b)) >= 80
 
 
@@ -1019,6 +1000,27 @@ def _salient(c: Candidate, has_title: bool) -> bool:
 def _one_word_apart(a: list[str], b: list[str]) -> bool:
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return len(long) == len(short) + 1 and len(short) >= 2 and short[-1] == long[-1] and _subsequence(short, long)
+
+
+def _generic(word: str) -> bool:
+    low = word.lower()
+    return low in STOPWORDS or low in GENERIC_MODIFIERS
+
+
+def _strip_generic(words: list[str]) -> list[str]:
+    """Words without their leading function words and vague modifiers ("the previous ...")."""
+    k = 0
+    while k < len(words) and _generic(words[k]):
+        k += 1
+    return words[k:]
+
+
+def _drop_parts(cands: dict, i: int, start: int, end: int, rules: tuple[str, ...]) -> None:
+    """Remove candidates found only inside [start, end) of sentence i: parts of a longer name."""
+    for key, c in list(cands.items()):
+        if c.rule in rules and c.spans and all(
+                si == i and start <= a and b <= end and (a, b) != (start, end) for si, a, b in c.spans):
+            del cands[key]
 
 
 def _subsequence(short: list[str], long: list[str]) -> bool:
