@@ -318,20 +318,20 @@ class Cancelled(Exception):
     pass
 
 
-def _rows(solutions, max_rows: int, cancel: threading.Event, state: dict):
-    """Yield solutions as tuples, at most max_rows, checking `cancel` every 256 rows."""
-    for i, sol in enumerate(solutions):
+def _capped(items, max_rows: int, cancel: threading.Event, state: dict):
+    """Yield at most max_rows items (solutions or triples), checking `cancel` every 256."""
+    for i, item in enumerate(items):
         if i & 255 == 0 and cancel.is_set():
             raise Cancelled
         if i >= max_rows:
             state["truncated"] = True
             return
-        yield tuple(sol)
+        yield item
 
 
 def serialize_solutions(solutions, key: str, max_rows: int, cancel: threading.Event, state: dict) -> bytes:
     variables = [v.value for v in solutions.variables]
-    rows = _rows(solutions, max_rows, cancel, state)
+    rows = (tuple(sol) for sol in _capped(solutions, max_rows, cancel, state))
     if key == "json":
         bindings = []
         for row in rows:
@@ -371,14 +371,7 @@ def serialize_boolean(result, key: str) -> bytes:
 
 def serialize_graph(triples, key: str, max_rows: int, cancel: threading.Event, state: dict,
                     prefix_map: dict[str, str]) -> bytes:
-    collected = []
-    for i, t in enumerate(triples):
-        if i & 255 == 0 and cancel.is_set():
-            raise Cancelled
-        if i >= max_rows:
-            state["truncated"] = True
-            break
-        collected.append(t)
+    collected = list(_capped(triples, max_rows, cancel, state))
     if key == "turtle":
         body = ox.serialize(collected, format=ox.RdfFormat.TURTLE, prefixes=prefix_map).decode("utf-8")
         return _used_prefixes_only(body).encode("utf-8")
