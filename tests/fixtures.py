@@ -195,3 +195,14 @@ def build_fixture_graph(base_iri: str | None = None) -> nx.MultiDiGraph:
     claim(P4, "addresses", "task/image-classification", P4, s4b, "addresses/for-task", 0.6)
     claim("method/vision-transformer", "extends", "method/transformer", P4, s4a, "extends/extends", 0.85)
     return G
+
+
+def edge_set(G):
+    return sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in G.edges(keys=True, data=True))
+
+
+def assert_same_graph(H, G):
+    """H equals G: graph attributes, nodes with attributes, edges with keys and attributes."""
+    assert H.graph == G.graph
+    assert dict(H.nodes(data=True)) == dict(G.nodes(data=True))
+    assert edge_set(H) == edge_set(G)

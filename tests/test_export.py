@@ -13,23 +13,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from fixtures import P1, P2, P3, build_fixture_graph
+from fixtures import P1, P2, P3, assert_same_graph, build_fixture_graph
 from kg.export import export, exporters, get_exporter, register_exporter
 from kg.loader import load
 from kg.rdf import (DEFAULT_BASE_IRI, decode_id, encode_id, format_decimal, graph_triples,
                     triples_to_graph)
 
 FILES = ["graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml"]
-
-
-def edge_set(G):
-    return sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in G.edges(keys=True, data=True))
-
-
-def assert_same_graph(H, G):
-    assert H.graph == G.graph
-    assert dict(H.nodes(data=True)) == dict(G.nodes(data=True))
-    assert edge_set(H) == edge_set(G)
 
 
 # --- registry -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures import assert_same_graph
 from kg.export import export
 from kg.ingest import IngestError, clean_text, read_papers
 from kg.ingest.fields import record_to_paper
@@ -301,16 +302,6 @@ def contract_graphs(draw, text=GRAPH_TEXT_NASTY) -> nx.MultiDiGraph:
                    start=start, end=-1 if start == -1 else start + draw(st.integers(0, 1000)),
                    rule=draw(text), confidence=draw(st.floats(0, 1, allow_nan=False)))
     return G
-
-
-def _edges(G):
-    return sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in G.edges(keys=True, data=True))
-
-
-def assert_same_graph(H, G):
-    assert H.graph == G.graph
-    assert dict(H.nodes(data=True)) == dict(G.nodes(data=True))
-    assert _edges(H) == _edges(G)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
