@@ -28,7 +28,22 @@ def _fail(message: str, status: int = EXIT_INPUT) -> None:
     sys.exit(status)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """`serve` lives in kg.serve and is imported only when asked for, so other commands
+    start without loading the HTTP server."""
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), "serve"])
+
+    def get_command(self, ctx, name):
+        if name == "serve":
+            from kg.serve import serve_command
+
+            return serve_command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
 def main() -> None:
     """Build, query, browse and analyse a knowledge graph of ML papers."""
@@ -209,14 +224,6 @@ def view(graph, out, focus, hops, types, max_nodes):
         _fail(str(exc))
     click.echo(f"wrote {out} ({shown.get('nodes', '?')} nodes, {shown.get('edges', '?')} edges)")
 
-
-def _register_serve() -> None:
-    from kg.serve import serve_command  # its options live beside the server
-
-    main.add_command(serve_command, name="serve")
-
-
-_register_serve()
 
 if __name__ == "__main__":
     main()

@@ -105,6 +105,9 @@ def _match(pred: list[tuple[str, frozenset]], gold: list[tuple[str, frozenset]])
 
 def evaluate(G: nx.MultiDiGraph, gold: list[dict]) -> Report:
     report = Report()
+    by_paper: dict[str, list] = defaultdict(list)  # paper node -> the statements read from it
+    for u, v, d in G.edges(data=True):
+        by_paper[d.get("paper")].append((u, v, d))
     by_title = {name_key(d.get("title", "")): n for n, d in G.nodes(data=True) if d.get("type") == "Paper"}
     for record in gold:
         pnode = f"paper/{record['id']}"
@@ -112,7 +115,7 @@ def evaluate(G: nx.MultiDiGraph, gold: list[dict]) -> Report:
             pnode = by_title.get(name_key(record.get("title", "")))
         if pnode is None:
             report.papers_missing.append(record.get("title", record["id"]))
-        _score_paper(G, pnode, record, report)
+        _score_paper(G, pnode, record, report, by_paper)
     for t in ENTITY_TYPES:
         report.scores["entities"] += report.scores[f"entity:{t}"]
     for p in PAPER_PREDICATES:
@@ -122,7 +125,7 @@ def evaluate(G: nx.MultiDiGraph, gold: list[dict]) -> Report:
     return report
 
 
-def _score_paper(G, pnode, record, report: Report) -> None:
+def _score_paper(G, pnode, record, report: Report, by_paper: dict) -> None:
     title = record.get("title", record["id"])
     gold_entities = {t: [] for t in ENTITY_TYPES}
     gold_keys: dict[str, frozenset] = {}
@@ -130,9 +133,7 @@ def _score_paper(G, pnode, record, report: Report) -> None:
         keys = _keys([e["name"], *e.get("aliases", [])])
         gold_entities.setdefault(e["type"], []).append((e["name"], keys))
         gold_keys[e["name"]] = keys
-    edges = [] if pnode is None else [
-        (u, v, d) for u, v, d in G.edges(data=True) if d.get("paper") == pnode
-    ]
+    edges = by_paper.get(pnode, [])
     pred_nodes = {n for u, v, _ in edges for n in (u, v) if n != pnode}
     pred_entities = {t: [] for t in ENTITY_TYPES}
     node_keys = {}
