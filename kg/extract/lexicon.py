@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, tokens
+from kg.extract.text import _SEPARATORS, TOKEN, depluralize, exact_key, fold, name_key, tokens
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 FILES = {"Method": "method.tsv", "Dataset": "dataset.tsv", "Hardware": "hardware.tsv", "Task": "task.tsv"}
@@ -28,7 +28,7 @@ def _case_sensitive(surface: str) -> bool:
 
 
 def _capitals(surface: str) -> int:
-    return sum(c.isupper() for c in surface)
+    return sum(map(str.isupper, surface))
 
 
 def read_terms(directory: Path = LEXICON_DIR) -> list[Term]:
@@ -87,26 +87,39 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """Non-overlapping (start, end, term) matches, longest first, left to right."""
         toks = tokens(text)
-        words = [text[a:b] for a, b in toks]
-        folded = [fold(w) for w in words]
+        n = len(toks)
+        words = TOKEN.findall(text)
+        if text.isascii():  # then a token's fold is its lower case, and offsets survive lower()
+            lower = text.lower()
+            folded = [lower[a:b] for a, b in toks]
+        else:
+            folded = [fold(w) for w in words]
+        folded_prefixes, exact_prefixes = self.folded_prefixes, self.exact_prefixes
+        folded_keys, exact_keys = self.folded, self.exact
         found = []
         i = 0
-        while i < len(toks):
+        while i < n:
+            # most words start no lexicon name: reject them before building any key
+            if folded[i] not in folded_prefixes and words[i] not in exact_prefixes \
+                    and depluralize(folded[i]) not in folded_keys and exact_key(words[i]) not in exact_keys:
+                i += 1
+                continue
             best = None
             acc_f = acc_e = ""
             live_f = live_e = True
-            for j in range(i, len(toks)):
+            for j in range(i, n):
                 if j > i and text[toks[j - 1][1]:toks[j][0]] not in _GAPS:
                     break
                 if live_f:
                     acc_f += folded[j]
-                    live_f = acc_f in self.folded_prefixes or depluralize(acc_f) in self.folded
+                    singular = depluralize(acc_f)
+                    live_f = acc_f in folded_prefixes or singular in folded_keys
                 if live_e:
-                    acc_e += _SEPARATORS.sub("", words[j])
-                    live_e = acc_e in self.exact_prefixes or exact_key(acc_e) in self.exact
+                    acc_e += words[j]  # tokens hold no separators, so this is the exact key's text
+                    live_e = acc_e in exact_prefixes or exact_key(acc_e) in exact_keys
                 if not (live_f or live_e):
                     break
-                if (live_e and exact_key(acc_e) in self.exact) or (live_f and depluralize(acc_f) in self.folded):
+                if (live_f and singular in folded_keys) or (live_e and exact_key(acc_e) in exact_keys):
                     term = self.lookup(text[toks[i][0]:toks[j][1]])
                     if term is not None:
                         best = (toks[i][0], toks[j][1], term, j)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from kg.extract.abbrev import best_long_form, find_abbreviations
 from kg.extract.lexicon import Gazetteer, default_gazetteer
-from kg.extract.text import Sentence, name_key, sentences, tokens
+from kg.extract.text import Cue, Sentence, name_key, sentences, tokens
 from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
 
 # SCHEMA.md: vague phrases are never entities.
@@ -92,30 +92,36 @@ NOT_ENTITY_HEADS = {
     "workshop", "committee", "council", "administration", "act", "regulation", "imaging", "tomography",
 }
 
-PROPOSE_CUE = re.compile(
+PROPOSE_CUE = Cue(
     r"\b(?:we|this (?:paper|work|study|article)|this|here,? we|in this (?:paper|work),? we)\s+"
     r"(?:(?:first|also|further|then|thus|therefore|hence|now)\s+)?"
     r"(?:propose[sd]?|introduce[sd]?|present[s]?|develop[s]?|design[s]?|devise[sd]?|put forward|release[sd]?|"
     r"construct[s]?|build[s]?|create[sd]?|contribute[sd]?|formulate[sd]?|offer[s]?)\b",
+    ("propose", "introduce", "present", "develop", "design", "devise", "put forward", "release", "construct",
+     "build", "create", "contribute", "formulate", "offer"),
     re.I,
 )
-NAMING_CUE = re.compile(r"\b(?:dubbed|called|named|termed|coined|referred to as|denoted as|abbreviated as)\s+", re.I)
-WIN_CUE = re.compile(
+NAMING_CUE = Cue(r"\b(?:dubbed|called|named|termed|coined|referred to as|denoted as|abbreviated as)\s+",
+                 ("dubbed", "called", "named", "termed", "coined", "referred to as", "denoted as", "abbreviated as"), re.I)
+WIN_CUE = Cue(
     r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|beat(?:s|ing)?|"
     r"(?:is|are|was|were|being)?\s*(?:significantly |consistently |substantially |much |far )?"
     r"(?:better than|superior to|more (?:effective|efficient|accurate|robust) than|faster than|stronger than)|"
     r"improv(?:es|ed|ement|ements|ing) (?:up)?on|improvements? over|enhancements? over|gains? over|advantages? over|eclipsed?)\b",
+    ("outperform", "surpass", "exceed", "beat", "than", "superior to", "improv", "over", "eclipse"),
     re.I,
 )
-COMPARE_CUE = re.compile(r"\b(?:compared (?:to|with)|as compared to|relative to|than)\b", re.I)
+COMPARE_CUE = Cue(r"\b(?:compared (?:to|with)|as compared to|relative to|than)\b", ("compared", "relative to", "than"), re.I)
 NEGATION = re.compile(
     r"\b(?:not|never|no longer|fail(?:s|ed)? to|cannot|can't|unable to|rarely|may|might|could|whether)\b[^.,;]{0,45}$",
     re.I,
 )
-EXTEND_CUE = re.compile(
+EXTEND_CUE = Cue(
     r"\b(?:is |are )?(?:based on|builds? (?:up)?on|built (?:up)?on|extends?|extension of|extending|"
     r"variant of|generali[sz]es|generali[sz]ation of|modif(?:ies|ication of)|improves? (?:up)?on|"
     r"derived from|on top of|extended from|adaptation of|adapts?|upgrade of|successor (?:of|to))\b",
+    ("based on", "build", "built", "extend", "extension of", "variant of", "generali", "modif", "improve",
+     "derived from", "on top of", "adapt", "upgrade of", "successor"),
     re.I,
 )
 EVAL_CUE = re.compile(
@@ -123,16 +129,27 @@ EVAL_CUE = re.compile(
     r"performance|state-of-the-art|sota|outperform\w*|demonstrat\w*|show\w*|report\w*|top-1|mAP|mIoU)\b",
     re.I,
 )
-GAIN_CUE = re.compile(
+GAIN_CUE = Cue(
     r"(?:\+\s?\d|\b(?:higher|better|fewer|lower (?:error|latency|cost)|improv\w+|gains?|faster|outperform\w*|surpass\w*|speed-?up|reduc\w+)\b)",
+    ("+", "higher", "better", "fewer", "lower", "improv", "gain", "faster", "outperform", "surpass", "speed", "reduc"),
     re.I,
 )
+NOVEL_CUE = Cue(r"\b(?:new|novel|proposed)\s+", ("new", "novel", "proposed"), re.I)
+NAMELY = Cue(r"\bnamely\s+", ("namely",))
+OUR_PROPOSED = Cue(r"\b(?:the|our) proposed\b", ("proposed",), re.I)
 NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
 COMPARED_FAMILY = r"^\s*(?:the\s+|other\s+|previous\s+|prior\s+|existing\s+|recent\s+|modern\s+|current\s+|several\s+|many\s+|strong\s+)*((?:[\w+-]+\s+){0,3}?[\w+-]+(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:[\w+-]+\s+){0,2}?[\w+-]+)*)\s+(?:methods|models|approaches|baselines|architectures|techniques|algorithms|variants|counterparts)\b"
 HEDGE = re.compile(r"\b(?:not|never|fail(?:s|ed)? to|cannot|may|might|could|whether|competitive with|comparable to|on par with)\b", re.I)
-TASK_LIST = re.compile(r"\b(?:on|in|for|to|across|including|such as)\s+((?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*(?:(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*)*)\s+(?:tasks|problems|applications)\b")
+TASK_LIST = Cue(r"\b(?:on|in|for|to|across|including|such as)\s+((?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*(?:(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*)*)\s+(?:tasks|problems|applications)\b",
+                ("tasks", "problems", "applications"))
+# "A, B and C datasets" and "datasets: A, B and C"
+DATASET_LISTS = tuple(Cue(p, ("datasets", "benchmarks", "data sets")) for p in (
+    r"((?:[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?(?:,\s*|,?\s+and\s+|\s+or\s+))+[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?)\s+(?:datasets|benchmarks|data sets)\b",
+    r"\b(?:datasets|benchmarks|data sets)\b\s*(?::|,|\(|such as|including|like|namely|,\s*(?:i\.e\.|e\.g\.),?)?\s*((?:[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?(?:,\s*|,?\s+and\s+))*[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?)",
+))
 TITLE_LINKS = {"for", "with", "via", "in", "on", "using", "to"}
-COMPONENT_CUE = re.compile(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b", re.I)
+COMPONENT_CUE = Cue(r"\b(?:consists? of|consisting of|comprises?|comprising|composed of|made up of|equipped with|contains?|containing|includes?|including|two (?:novel|new) (?:designs|components|modules))\b",
+                    ("consist", "compris", "composed of", "made up of", "equipped with", "contain", "includ", "two novel", "two new"), re.I)
 ATTENTION_IDIOM = re.compile(r"\b(?:much|great|growing|increasing|considerable|significant|little|more|less|wide|widespread|special|particular|close|pay|pays|paid|attract\w*|draw\w*|drawn|receiv\w*|gain\w*|garner\w*)\s+$", re.I)
 HARDWARE_TAIL = re.compile(r"\s(?:GPU|CPU|TPU|NPU)s?\b")
 PRETRAIN_ONLY = re.compile(r"\bpre-?train(?:ed|ing)? (?:on|with)\s+$", re.I)
@@ -424,11 +441,9 @@ class RuleExtractor:
         """Names listed as datasets ("on A, B and C datasets", "benchmarks: A, B") are
         Datasets, whatever a name-shape rule guessed."""
         text = s.text
-        lists = []
-        for m in re.finditer(r"((?:[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?(?:,\s*|,?\s+and\s+|\s+or\s+))+[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?)\s+(?:datasets|benchmarks|data sets)\b", text):
-            lists.append((m.start(1), m.end(1)))
-        for m in re.finditer(r"\b(?:datasets|benchmarks|data sets)\b\s*(?::|,|\(|such as|including|like|namely|,\s*(?:i\.e\.|e\.g\.),?)?\s*((?:[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?(?:,\s*|,?\s+and\s+))*[A-Z][\w\-.!/]*(?:\s[A-Z0-9][\w\-.!/]*)?)", text):
-            lists.append((m.start(1), m.end(1)))
+        lists = [m.span(1) for cue in DATASET_LISTS for m in cue.finditer(text)]
+        if not lists:
+            return
         for c in cands.values():
             if c.rule in ("coined-name", "acronym") and not c.proposed_by:
                 if any(si == i and any(a <= x < b for a, b in lists) for si, x, _ in c.spans):
@@ -662,6 +677,8 @@ class RuleExtractor:
                 name = _clean_name(nm.group(1) if nm.re.groups else nm.group())
                 if name and name not in NOT_NAMES and (name[0].isupper() or _is_coined(name)):
                     mark(self._find(cands, name) or self._add(cands, name, "Method", "naming-cue", i), "naming-cue")
+        if not (PROPOSE_CUE.possible(text) or NOVEL_CUE.possible(text) or COMPONENT_CUE.possible(text)):
+            return  # no cue below can fire ("namely" needs a propose cue, "our proposed" a novel cue)
         here = sorted(
             ((a, b, c) for c in cands.values() for si, a, b in c.spans if si == i and c.type in ("Method", "Dataset")),
             key=lambda t: t[0],
@@ -697,12 +714,12 @@ class RuleExtractor:
             if not new:
                 continue
             mark_chain(new, "propose-cue")
-        for m in re.finditer(r"\bnamely\s+", text):
+        for m in NAMELY.finditer(text):
             if PROPOSE_CUE.search(text[: m.start()]):
                 for a, b, c in here:
                     if a >= m.end() and c.rule != "lexicon":
                         mark(c, "propose-cue")
-        for m in re.finditer(r"\b(?:new|novel|proposed)\s+", text, re.I):
+        for m in NOVEL_CUE.finditer(text):
             nxt = [t for t in here if m.end() <= t[0] <= m.end() + 25 and t[2].rule != "lexicon"
                    and re.fullmatch(r"(?:[\w-]+\s+)?", text[m.end():t[0]])]
             if nxt:
@@ -713,7 +730,7 @@ class RuleExtractor:
                 for a, b, c in here:
                     if a >= m.end() and c.rule != "lexicon" and c.type == "Method":
                         mark(c, "component-cue")
-        for m in re.finditer(r"\b(?:the|our) proposed\b", text, re.I):
+        for m in OUR_PROPOSED.finditer(text):
             # "our proposed model, DeepLabv3+," names what the paper proposes
             for a, b, c in here:
                 gap = text[m.end():a]
@@ -823,11 +840,15 @@ class RuleExtractor:
                 seen.add(key)
                 claims.append(Claim(subj.name, pred, obj.name, self._evidence(sents, i), rule, conf))
 
+        in_sentence: dict[int, list] = {}
+        for c in methods:
+            for si, a, b in c.spans:
+                in_sentence.setdefault(si, []).append((a, b, c))
         for i, s in enumerate(sents):
-            if s.is_title:
-                continue
+            if s.is_title or i not in in_sentence:
+                continue  # every claim needs a method named in the sentence as its object
             text = s.text
-            spans = sorted(((a, b, c) for c in methods for si, a, b in c.spans if si == i), key=lambda t: t[0])
+            spans = sorted(in_sentence[i], key=lambda t: t[0])
             own = [t for t in spans if t[2].proposed_by]
 
             def subject_before(pos):
@@ -940,15 +961,25 @@ BARE_TASKS = {
     "speech": {"recognition": "speech recognition", "separation": "speech separation", "enhancement": "speech enhancement"},
 }
 _DOMAIN_WORDS = {
-    "3d": r"point clouds?|3d|lidar|voxels?",
-    "vision": r"images?|visual|vision|videos?|pixels?|camera",
-    "text": r"texts?|textual|language|sentences?|words?|documents?|nlp",
-    "speech": r"speech|audio|speakers?|acoustic",
+    "3d": ("3d", "lidar", "voxel", "voxels"),  # and "point cloud(s)", counted apart as two words
+    "vision": ("image", "images", "visual", "vision", "video", "videos", "pixel", "pixels", "camera"),
+    "text": ("text", "texts", "textual", "language", "sentence", "sentences", "word", "words", "document",
+             "documents", "nlp"),
+    "speech": ("speech", "audio", "speaker", "speakers", "acoustic"),
 }
+_DOMAIN_OF = {word: domain for domain, words in _DOMAIN_WORDS.items() for word in words}
+_WORD = re.compile(r"\w+")
+_POINT_CLOUD = re.compile(r"\bpoint clouds?\b")
 
 
 def _domain(text: str) -> str | None:
-    counts = {d: len(re.findall(rf"\b(?:{w})\b", text, re.I)) for d, w in _DOMAIN_WORDS.items()}
+    """The modality an abstract is about, by counting its words (one pass, no regex alternation)."""
+    text = text.lower()
+    counts = dict.fromkeys(_DOMAIN_WORDS, 0)
+    for word in _WORD.findall(text):
+        if word in _DOMAIN_OF:
+            counts[_DOMAIN_OF[word]] += 1
+    counts["3d"] += len(_POINT_CLOUD.findall(text))
     if counts["3d"] >= 2:
         return "3d"
     best = max(counts, key=counts.get)

@@ -97,4 +97,46 @@ TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+'’](?=\w)|\+)*\+*")
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Word spans; hyphens, dots and spaces separate tokens (name keys ignore them)."""
-    return tuple((m.start(), m.end()) for m in TOKEN.finditer(text))
+    return tuple(m.span() for m in TOKEN.finditer(text))
+
+
+class Cue:
+    """A cue pattern and the words every match of it contains.
+
+    Python's re tries an alternation of cue phrases at every position of a sentence,
+    while most sentences hold none of the words: a substring test rejects them first
+    (the outperform cue over 37k sentences: 0.5 s -> 0.04 s). Needles are lower-case
+    and are looked up in the case-folded text when the pattern ignores case.
+    """
+
+    __slots__ = ("pattern", "needles", "ignore_case", "_seen")
+
+    def __init__(self, pattern: str, needles: tuple[str, ...], flags: int = 0):
+        self.pattern = re.compile(pattern, flags)
+        self.needles = needles
+        self.ignore_case = bool(flags & re.I)
+        self._seen: dict[str, bool] = {}  # rules ask about one sentence several times
+
+    def possible(self, text: str) -> bool:
+        seen = self._seen.get(text)
+        if seen is not None:
+            return seen
+        if len(self._seen) > 256:
+            self._seen.clear()
+        folded = text.casefold() if self.ignore_case else text
+        found = False
+        for needle in self.needles:
+            if needle in folded:
+                found = True
+                break
+        self._seen[text] = found
+        return found
+
+    def search(self, text: str, pos: int = 0):
+        return self.pattern.search(text, pos) if self.possible(text) else None
+
+    def finditer(self, text: str):
+        return self.pattern.finditer(text) if self.possible(text) else iter(())
+
+    def match(self, text: str, pos: int = 0):
+        return self.pattern.match(text, pos)
