@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.text import _SEPARATORS, TOKEN, depluralize, exact_key, fold, name_key, tokens
+from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, tokens
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 FILES = {"Method": "method.tsv", "Dataset": "dataset.tsv", "Hardware": "hardware.tsv", "Task": "task.tsv"}
@@ -54,15 +54,15 @@ class Gazetteer:
     def __init__(self, terms: list[Term]):
         self.folded: dict[str, Term] = {}
         self.exact: dict[str, Term] = {}
-        self.folded_prefixes: set[str] = set()
-        self.exact_prefixes: set[str] = set()
         self.min_caps: dict[str, int] = {}
+        folded_prefixes: set[str] = set()
+        exact_prefixes: set[str] = set()
         for term in terms:
             for surface in (term.name, *term.aliases):
                 if _case_sensitive(surface):
                     self.exact.setdefault(exact_key(surface), term)
                     raw = _SEPARATORS.sub("", surface)
-                    self.exact_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
+                    exact_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
                 else:
                     key = name_key(surface)
                     self.folded.setdefault(key, term)
@@ -70,7 +70,13 @@ class Gazetteer:
                     # capitals needs several capitals in the text too
                     self.min_caps[key] = min(self.min_caps.get(key, 9), 2 if _capitals(surface) >= 2 else 0)
                     raw = fold(surface)
-                    self.folded_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
+                    folded_prefixes.update(raw[:n] for n in range(1, len(raw) + 1))
+        # texts whose key names a term: the key itself and its plural ("gans" -> "gan")
+        self.folded_names = {x for k in self.folded for x in (k, k + "s") if depluralize(x) in self.folded}
+        self.exact_names = {x for k in self.exact for x in (k, k + "s") if exact_key(x) in self.exact}
+        # a key is worth extending while it is a name or the prefix of one
+        self.folded_live = folded_prefixes | self.folded_names
+        self.exact_live = exact_prefixes | self.exact_names
 
     def lookup(self, surface: str) -> Term | None:
         term = self.exact.get(exact_key(surface))
@@ -88,21 +94,20 @@ class Gazetteer:
         """Non-overlapping (start, end, term) matches, longest first, left to right."""
         toks = tokens(text)
         n = len(toks)
-        words = TOKEN.findall(text)
+        words = [text[a:b] for a, b in toks]
         if text.isascii():  # then a token's fold is its lower case, and offsets survive lower()
             lower = text.lower()
             folded = [lower[a:b] for a, b in toks]
         else:
             folded = [fold(w) for w in words]
-        folded_prefixes, exact_prefixes = self.folded_prefixes, self.exact_prefixes
-        folded_keys, exact_keys = self.folded, self.exact
+        folded_live, exact_live = self.folded_live, self.exact_live
+        folded_names, exact_names = self.folded_names, self.exact_names
         found = []
-        i = 0
-        while i < n:
-            # most words start no lexicon name: reject them before building any key
-            if folded[i] not in folded_prefixes and words[i] not in exact_prefixes \
-                    and depluralize(folded[i]) not in folded_keys and exact_key(words[i]) not in exact_keys:
-                i += 1
+        resume = 0  # matches do not overlap: the next one starts after the last one's end
+        # most words start no lexicon name: only those that do enter the longest-match loop
+        starts = [k for k in range(n) if folded[k] in folded_live or words[k] in exact_live]
+        for i in starts:
+            if i < resume:
                 continue
             best = None
             acc_f = acc_e = ""
@@ -112,22 +117,19 @@ class Gazetteer:
                     break
                 if live_f:
                     acc_f += folded[j]
-                    singular = depluralize(acc_f)
-                    live_f = acc_f in folded_prefixes or singular in folded_keys
+                    live_f = acc_f in folded_live
                 if live_e:
                     acc_e += words[j]  # tokens hold no separators, so this is the exact key's text
-                    live_e = acc_e in exact_prefixes or exact_key(acc_e) in exact_keys
+                    live_e = acc_e in exact_live
                 if not (live_f or live_e):
                     break
-                if (live_f and singular in folded_keys) or (live_e and exact_key(acc_e) in exact_keys):
+                if (live_f and acc_f in folded_names) or (live_e and acc_e in exact_names):
                     term = self.lookup(text[toks[i][0]:toks[j][1]])
                     if term is not None:
                         best = (toks[i][0], toks[j][1], term, j)
-            if best is None:
-                i += 1
-            else:
+            if best is not None:
                 found.append(best[:3])
-                i = best[3] + 1
+                resume = best[3] + 1
         return found
 
 

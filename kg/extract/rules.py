@@ -108,7 +108,8 @@ WIN_CUE = Cue(
     r"(?:is|are|was|were|being)?\s*(?:significantly |consistently |substantially |much |far )?"
     r"(?:better than|superior to|more (?:effective|efficient|accurate|robust) than|faster than|stronger than)|"
     r"improv(?:es|ed|ement|ements|ing) (?:up)?on|improvements? over|enhancements? over|gains? over|advantages? over|eclipsed?)\b",
-    ("outperform", "surpass", "exceed", "beat", "than", "superior to", "improv", "over", "eclipse"),
+    ("outperform", "surpass", "exceed", "beat", "than", "superior to", "improv", "enhancement", "gain over",
+     "gains over", "advantage", "eclipse"),
     re.I,
 )
 COMPARE_CUE = Cue(r"\b(?:compared (?:to|with)|as compared to|relative to|than)\b", ("compared", "relative to", "than"), re.I)
@@ -138,7 +139,8 @@ NOVEL_CUE = Cue(r"\b(?:new|novel|proposed)\s+", ("new", "novel", "proposed"), re
 NAMELY = Cue(r"\bnamely\s+", ("namely",))
 OUR_PROPOSED = Cue(r"\b(?:the|our) proposed\b", ("proposed",), re.I)
 NEW_BEFORE = re.compile(r"\b(?:a new|a novel|new|novel|our new|our novel|proposed)\s+(?:[\w-]+\s+)?$|\b(?:a new|a novel|novel|new)\s+$", re.I)
-COMPARED_FAMILY = r"^\s*(?:the\s+|other\s+|previous\s+|prior\s+|existing\s+|recent\s+|modern\s+|current\s+|several\s+|many\s+|strong\s+)*((?:[\w+-]+\s+){0,3}?[\w+-]+(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:[\w+-]+\s+){0,2}?[\w+-]+)*)\s+(?:methods|models|approaches|baselines|architectures|techniques|algorithms|variants|counterparts)\b"
+CLAUSE_BREAK = re.compile(r"[;.]|\b(?:while|whereas|but|which)\b")
+COMPARED_FAMILY = re.compile(r"^\s*(?:the\s+|other\s+|previous\s+|prior\s+|existing\s+|recent\s+|modern\s+|current\s+|several\s+|many\s+|strong\s+)*((?:[\w+-]+\s+){0,3}?[\w+-]+(?:(?:,\s*|\s+and\s+|\s+or\s+)(?:[\w+-]+\s+){0,2}?[\w+-]+)*)\s+(?:methods|models|approaches|baselines|architectures|techniques|algorithms|variants|counterparts)\b")
 HEDGE = re.compile(r"\b(?:not|never|fail(?:s|ed)? to|cannot|may|might|could|whether|competitive with|comparable to|on par with)\b", re.I)
 TASK_LIST = Cue(r"\b(?:on|in|for|to|across|including|such as)\s+((?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*(?:(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*)*)\s+(?:tasks|problems|applications)\b",
                 ("tasks", "problems", "applications"))
@@ -415,8 +417,8 @@ class RuleExtractor:
         result is compared against are methods."""
         text = s.text
         for m in WIN_CUE.finditer(text):
-            clause = re.split(r"[;.]|\b(?:while|whereas|but|which)\b", text[m.end():])[0]
-            g = re.search(COMPARED_FAMILY, clause)
+            stop = CLAUSE_BREAK.search(text, m.end())
+            g = COMPARED_FAMILY.search(text[m.end():stop.start() if stop else len(text)])
             if not g:
                 continue
             base = m.end() + g.start(1)
@@ -555,7 +557,7 @@ class RuleExtractor:
     def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
         for m in _NAME_TOKEN.finditer(s.text):
             word = m.group().rstrip(".-")
-            if not _is_coined(word) or word in NOT_NAMES or word.rstrip("s") in NOT_NAMES or AFFIX_WORDS.search(word):
+            if word.islower() or not _is_coined(word) or word in NOT_NAMES or word.rstrip("s") in NOT_NAMES or AFFIX_WORDS.search(word):
                 continue
             if _inside_url(s.text, m.start()):
                 continue
@@ -587,16 +589,8 @@ class RuleExtractor:
         toks = tokens(s.text)
         words = [s.text[a:b] for a, b in toks]
         for j, w in enumerate(words):
-            lw = w.lower()
-            if lw not in TASK_HEADS and lw not in METHOD_HEADS and lw not in DATASET_HEADS:
-                lw = _singular(lw)  # "losses" -> "loss"
-            if lw in TASK_HEADS:
-                type_ = "Task"
-            elif lw in METHOD_HEADS:
-                type_ = "Method"
-            elif lw in DATASET_HEADS:
-                type_ = "Dataset"
-            else:
+            type_ = _head_type(w)
+            if type_ is None:
                 continue
             k = j
             while k > 0 and j - k < 3:
@@ -1078,6 +1072,21 @@ def _inside_url(text: str, pos: int) -> bool:
 def _spans(cands):
     for c in cands.values():
         yield from c.spans
+
+
+@lru_cache(maxsize=1 << 16)
+def _head_type(word: str) -> str | None:
+    """The entity type a phrase ending in `word` names ("detection": Task), if any."""
+    low = word.lower()
+    if low not in TASK_HEADS and low not in METHOD_HEADS and low not in DATASET_HEADS:
+        low = _singular(low)  # "losses" -> "loss"
+    if low in TASK_HEADS:
+        return "Task"
+    if low in METHOD_HEADS:
+        return "Method"
+    if low in DATASET_HEADS:
+        return "Dataset"
+    return None
 
 
 @lru_cache(maxsize=1 << 14)

@@ -72,7 +72,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if _ABBREV_BEFORE_DOT.search(text[start : m.start()]):
+        # the longest abbreviation is 6 letters: look at the few characters before the dot
+        if _ABBREV_BEFORE_DOT.search(text, max(start, m.start() - 8), m.start()):
             continue
         end = m.end()
         seg = text[start:end].rstrip()
@@ -91,7 +92,7 @@ def sentences(title: str, abstract: str) -> list[Sentence]:
     return out
 
 
-TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+'’](?=\w)|\+)*\+*")
+TOKEN = re.compile(r"[^\W_]+(?:(?:\+|['’](?=\w))[^\W_]*)*\+*")  # alphanumerics, "C++", "don't"
 
 
 @lru_cache(maxsize=4096)
