@@ -5,6 +5,7 @@ The layout of nodes and edges is documented in GRAPH_CONTRACT.md.
 from __future__ import annotations
 
 import hashlib
+from typing import Iterable
 
 import networkx as nx
 
@@ -24,7 +25,7 @@ def statement_key(subject: str, predicate: str, obj: str, paper: str, start: int
 
 
 def assemble(
-    papers: list[Paper], extractions: list[Extraction], resolution: Resolution, base_iri: str = DEFAULT_BASE_IRI
+    papers: list[Paper], extractions: Iterable[Extraction], resolution: Resolution, base_iri: str = DEFAULT_BASE_IRI
 ) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph(base_iri=base_iri)
     for paper in papers:
@@ -35,6 +36,13 @@ def assemble(
     for entity in resolution.entities:
         G.add_node(entity.id, type=entity.type, label=entity.label, aliases=entity.aliases)
     by_id = {p.id: p for p in papers}
+    shared: dict = {}
+
+    def share(value):
+        """Millions of edges repeat a few rules, offsets and confidences: one object per value
+        (keyed with its type, so 1 and 1.0 stay what they were)."""
+        return shared.setdefault((type(value), value), value)
+
     for ex in extractions:
         pnode = paper_node(by_id[ex.paper_id])
         G.nodes[pnode]["code"] = tuple(sorted(ex.code_urls))
@@ -48,6 +56,6 @@ def assemble(
             key = statement_key(subject, claim.predicate, obj, pnode, ev.start, ev.end)
             G.add_edge(
                 subject, obj, key=key, predicate=claim.predicate, paper=pnode, evidence=ev.sentence,
-                start=ev.start, end=ev.end, rule=claim.rule, confidence=claim.confidence,
+                start=share(ev.start), end=share(ev.end), rule=share(claim.rule), confidence=share(claim.confidence),
             )
     return G

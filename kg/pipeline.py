@@ -157,7 +157,7 @@ def build(
         lap("extract")
         resolution = resolve(extractions)
         lap("resolve")
-        G = assemble(papers, extractions, resolution, base_iri=base_iri)
+        G = assemble(papers, _drain(extractions), resolution, base_iri=base_iri)
         del extractions, resolution
         lap("graph")
         if writer is not None:
@@ -205,6 +205,14 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
     for i, ex in zip(todo_idx, fresh):
         slots[i] = ex
     return slots
+
+
+def _drain(items: list) -> Iterator:
+    """The items of a list, each dropped from the list once yielded: the graph reuses the memory
+    of the extractions it has taken in, instead of holding both at once."""
+    for i in range(len(items)):
+        item, items[i] = items[i], None
+        yield item
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> nx.MultiDiGraph:

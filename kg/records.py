@@ -15,7 +15,7 @@ PREDICATES = PAPER_PREDICATES + METHOD_PREDICATES
 PAPER = "PAPER"  # subject placeholder meaning "the paper itself", as in the gold files
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paper:
     """One paper as read from one or more listings.
 
@@ -32,7 +32,7 @@ class Paper:
     authors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """The sentence a claim came from; offsets index into `Paper.abstract`
     (start == end == -1 when the sentence is the title)."""
@@ -42,7 +42,7 @@ class Evidence:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A named entity found in one paper, before cross-paper resolution."""
 
@@ -52,7 +52,7 @@ class Mention:
     rule: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """subject/object are mention names of the same paper, or PAPER."""
 
@@ -64,7 +64,7 @@ class Claim:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """What an extractor found in one paper."""
 
@@ -74,7 +74,7 @@ class Extraction:
     code_urls: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A resolved node: one real thing across the whole corpus."""
 

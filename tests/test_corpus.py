@@ -292,3 +292,26 @@ def test_corpus_page_in_browser(corpus_graph, corpus_export, corpus_page):
             assert session.requests == []
         finally:
             browser.close()
+
+
+# --------------------------------------------------------------------------- extraction speed-ups
+
+
+def test_cue_guards_never_hide_a_match():
+    """A Cue skips the regex when none of its words is in the sentence: on every corpus
+    sentence it must find exactly what its bare pattern finds."""
+    from kg.extract import rules
+    from kg.extract.text import Cue, sentences
+    from kg.ingest import read_papers
+
+    cues = {name: v for name, v in vars(rules).items() if isinstance(v, Cue)}
+    cues.update({f"DATASET_LISTS[{i}]": c for i, c in enumerate(rules.DATASET_LISTS)})
+    assert len(cues) >= 10
+    matched = Counter()
+    for paper in read_papers([CORPUS], errors=[]):
+        for s in sentences(paper.title, paper.abstract):
+            for name, cue in cues.items():
+                expected = [m.span() for m in cue.pattern.finditer(s.text)]
+                assert [m.span() for m in cue.finditer(s.text)] == expected, (name, s.text)
+                matched[name] += bool(expected)
+    assert all(matched[name] for name in cues), matched  # every cue is exercised by the corpus

@@ -253,3 +253,15 @@ def test_one_word_variants_in_a_paper_are_one_entity(extract):
     memories = [m for m in ex.mentions if "memory" in m.name]
     assert len(memories) == 1
     assert "neural memory" in memories[0].aliases
+
+
+def test_cue_needles_are_checked_case_insensitively_when_the_pattern_is():
+    import re
+
+    from kg.extract.text import Cue
+
+    win = Cue(r"\boutperform\w*", ("outperform",), re.I)
+    assert [m.group() for m in win.finditer("X OUTPERFORMS Y and outperformed Z.")] == ["OUTPERFORMS", "outperformed"]
+    assert list(win.finditer("X beats Y.")) == [] and win.search("X beats Y.") is None
+    exact = Cue(r"\b\w+ tasks\b", ("tasks",))
+    assert exact.search("on two Tasks") is None and exact.search("on two tasks").group() == "two tasks"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.export import export
-from kg.export.stream import export_streaming, iter_triples
+from kg.export.stream import export_streaming, iter_triples, write_streams
 from kg.extract import register_extractor
 from kg.pipeline import BuildReport, build
 from kg.rdf import graph_triples
@@ -196,9 +196,13 @@ def test_streaming_export_identical(which, fixture_graph, synth, tmp_path):
     export(G, tmp_path / "mem", ["ttl", "nt"])
     timings: dict = {}
     written = export_streaming(G, tmp_path / "stream", ["ttl", "nt"], timings)
-    assert [p.name for p in written] == ["graph.ttl", "graph.nt"] and set(timings) == {"turtle", "ntriples"}
+    assert [p.name for p in written] == ["graph.ttl", "graph.nt"] and set(timings) == {"turtle+ntriples"}
+    # batches of a few triples: every batch's Turtle must continue the one before
+    write_streams(G, {"turtle": tmp_path / "small.ttl", "ntriples": tmp_path / "small.nt"}, batch_triples=7)
     for name in ("graph.ttl", "graph.nt"):
-        assert (tmp_path / "stream" / name).read_bytes() == (tmp_path / "mem" / name).read_bytes()
+        expected = (tmp_path / "mem" / name).read_bytes()
+        assert (tmp_path / "stream" / name).read_bytes() == expected
+        assert (tmp_path / name.replace("graph", "small")).read_bytes() == expected
     assert not [p for p in (tmp_path / "stream").iterdir() if p.name.endswith(".tmp")]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Iterable
 
 import networkx as nx
 import pyoxigraph as ox
@@ -21,21 +22,25 @@ def _base(G: nx.MultiDiGraph) -> str:
     return G.graph.get("base_iri") or DEFAULT_BASE_IRI
 
 
-def turtle_bytes(triples: list[ox.Triple], prefix_map: dict[str, str]) -> bytes:
-    """Turtle with a fixed, sorted prefix header (pyoxigraph's own header order is not part
-    of its contract, so it is replaced)."""
+def turtle_header(prefix_map: dict[str, str]) -> bytes:
+    """A fixed, sorted prefix header (pyoxigraph's own header order is not part of its contract,
+    so it is replaced)."""
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefix_map.items())).encode("utf-8") + b"\n"
+
+
+def turtle_body(triples: Iterable[ox.Triple], prefix_map: dict[str, str]) -> bytes:
+    """pyoxigraph's Turtle without its leading "@prefix ... .\n" lines."""
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefix_map)
-    # Drop pyoxigraph's header: leading "@prefix ... .\n" lines.
     pos = 0
     while body.startswith(b"@prefix ", pos):
         pos = body.index(b"\n", pos) + 1
-    header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefix_map.items()))
-    return header.encode("utf-8") + b"\n" + body[pos:]
+    return body[pos:]
 
 
 @register_exporter("turtle", "ttl")
 def write_turtle(G: nx.MultiDiGraph, path: Path) -> None:
-    data = turtle_bytes(graph_triples(G), prefixes(_base(G)))
+    prefix_map = prefixes(_base(G))
+    data = turtle_header(prefix_map) + turtle_body(graph_triples(G), prefix_map)
     with atomic_open(path, "wb") as fh:
         fh.write(data)
 

@@ -1,9 +1,10 @@
 """Triples made one subject block at a time, and streaming Turtle and N-Triples writers.
 
-`iter_triples(G)` is the one place the RDF model is written down: kg.rdf.graph_triples(G) is
+`iter_blocks(G)` is the one place the RDF model is written down: kg.rdf.graph_triples(G) is
 list(iter_triples(G)). For 100k papers that list is ~10M pyoxigraph triples, several GB on top
-of the graph, so the streaming writers hand the iterator to pyoxigraph's serializer, which
-consumes it lazily: writing needs memory for one block plus a sorted index of subjects.
+of the graph, so the streaming writers serialize batches of blocks as they are made: writing
+needs memory for one batch plus a sorted index of subjects, and Turtle and N-Triples share
+the one pass (making triples in Python costs more than pyoxigraph's serializing them).
 
 `export_streaming(G, out_dir, formats)` is `kg.export.export` with the built-in turtle/ntriples
 exporters replaced by these writers (only while they are still the registered ones, so a
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import gc
 import os
+from contextlib import ExitStack
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -29,26 +32,25 @@ from kg.rdf import (
 
 
 class _Iris:
-    """NamedNode cache for the IRIs that repeat (entities, vocabulary); paper and statement
-    IRIs are made on demand so the cache does not grow with the corpus."""
+    """NamedNode caches: vocabulary, and graph nodes (papers and entities recur in many
+    statements; a statement's own IRI is used once and made on demand)."""
 
     def __init__(self, base: str):
         self.base = base
-        self.cache: dict[str, ox.NamedNode] = {}
+        self.vocab_cache: dict[str, ox.NamedNode] = {}
+        self.node_cache: dict[str, ox.NamedNode] = {}
 
     def vocab(self, iri: str) -> ox.NamedNode:
-        node = self.cache.get(iri)
+        node = self.vocab_cache.get(iri)
         if node is None:
-            node = self.cache[iri] = ox.NamedNode(iri)
+            node = self.vocab_cache[iri] = ox.NamedNode(iri)
         return node
 
     def node(self, node_id, enc: str | None = None) -> ox.NamedNode:
-        node_id = str(node_id)
-        if node_id.startswith("paper/") or node_id.startswith("statement/"):
-            return ox.NamedNode(self.base + (enc if enc is not None else encode_id(node_id)))
-        node = self.cache.get(node_id)
+        node = self.node_cache.get(node_id)
         if node is None:
-            node = self.cache[node_id] = ox.NamedNode(self.base + (enc if enc is not None else encode_id(node_id)))
+            enc = enc if enc is not None else encode_id(str(node_id))
+            node = self.node_cache[node_id] = ox.NamedNode(self.base + enc)
         return node
 
     def url(self, value: str):
@@ -71,9 +73,14 @@ def _subject_index(G: nx.MultiDiGraph) -> list[tuple]:
 
 def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
     """The triples of kg.rdf.graph_triples(G), same order, generated lazily."""
+    return chain.from_iterable(iter_blocks(G))
+
+
+def iter_blocks(G: nx.MultiDiGraph) -> Iterator[list[ox.Triple]]:
+    """The triples of G one subject block at a time, blocks sorted by subject IRI."""
     base = G.graph.get("base_iri") or DEFAULT_BASE_IRI
     I = _Iris(base)
-    Triple, Literal = ox.Triple, ox.Literal
+    Triple, Literal, NamedNode = ox.Triple, ox.Literal, ox.NamedNode
     V = I.vocab
     xsd_integer, xsd_decimal = V(XSD + "integer"), V(XSD + "decimal")
     a = V(RDF + "type")
@@ -88,16 +95,19 @@ def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
     p_subj, p_pred, p_obj = V(KG + "subject"), V(KG + "predicate"), V(KG + "object")
     p_derived, p_evidence = V(PROV + "wasDerivedFrom"), V(KG + "evidence")
     p_start, p_end, p_rule, p_conf = V(KG + "start"), V(KG + "end"), V(KG + "rule"), V(KG + "confidence")
-    small_lits: dict = {}  # integers, rules and confidences repeat; evidence sentences do not
+    small_lits: dict = {}  # offsets, rules and confidences repeat; evidence sentences do not
 
-    def small(value: str, datatype=None):
+    def small(value, lexical, datatype=None):
         key = (value, datatype)
         lit = small_lits.get(key)
         if lit is None:
             if len(small_lits) > 100_000:
                 small_lits.clear()
-            lit = small_lits[key] = Literal(value) if datatype is None else Literal(value, datatype=datatype)
+            lit = small_lits[key] = Literal(lexical(value)) if datatype is None else Literal(lexical(value), datatype=datatype)
         return lit
+
+    def integer(value) -> str:
+        return str(int(value))
 
     env = {
         "a": a, "pred_iri": pred_iri, "pred_rank": pred_rank, "p_title": p_title, "p_label": p_label,
@@ -108,34 +118,34 @@ def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
     nodes, adj = G.nodes, G._adj
     for entry in _subject_index(G):
         if len(entry) == 1:  # the dataset description
-            ds = ox.NamedNode(base)
-            yield Triple(ds, a, V(VOID + "Dataset"))
-            yield Triple(ds, V(VOID + "uriSpace"), Literal(base))
+            ds = NamedNode(base)
+            yield [Triple(ds, a, V(VOID + "Dataset")), Triple(ds, V(VOID + "uriSpace"), Literal(base))]
         elif len(entry) == 2:
             enc, n = entry
-            yield from _node_block(n, nodes[n], I.node(n, enc), adj[n], I, env)
+            yield _node_block(n, nodes[n], I.node(n, enc), adj[n], I, env)
         else:
             enc, u, v, key = entry
             data = adj[u][v][key]
-            s = ox.NamedNode(base + enc)
-            yield Triple(s, a, p_type_stmt)
-            yield Triple(s, p_subj, I.node(u))
-            p = data.get("predicate")
+            get = data.get
+            s = NamedNode(base + enc)
+            block = [Triple(s, a, p_type_stmt), Triple(s, p_subj, I.node(u))]
+            p = get("predicate")
             if p is not None:
-                yield Triple(s, p_pred, pred_iri.get(p) or V(KG + p))
-            yield Triple(s, p_obj, I.node(v))
-            if data.get("paper") is not None:
-                yield Triple(s, p_derived, I.node(data["paper"]))
-            if data.get("evidence") is not None:
-                yield Triple(s, p_evidence, Literal(data["evidence"]))
-            if data.get("start") is not None:
-                yield Triple(s, p_start, small(str(int(data["start"])), xsd_integer))
-            if data.get("end") is not None:
-                yield Triple(s, p_end, small(str(int(data["end"])), xsd_integer))
-            if data.get("rule") is not None:
-                yield Triple(s, p_rule, small(str(data["rule"])))
-            if data.get("confidence") is not None:
-                yield Triple(s, p_conf, small(format_decimal(data["confidence"]), xsd_decimal))
+                block.append(Triple(s, p_pred, pred_iri.get(p) or V(KG + p)))
+            block.append(Triple(s, p_obj, I.node(v)))
+            if (paper := get("paper")) is not None:
+                block.append(Triple(s, p_derived, I.node(paper)))
+            if (evidence := get("evidence")) is not None:
+                block.append(Triple(s, p_evidence, Literal(evidence)))
+            if (start := get("start")) is not None:
+                block.append(Triple(s, p_start, small(start, integer, xsd_integer)))
+            if (end := get("end")) is not None:
+                block.append(Triple(s, p_end, small(end, integer, xsd_integer)))
+            if (rule := get("rule")) is not None:
+                block.append(Triple(s, p_rule, small(rule, str)))
+            if (confidence := get("confidence")) is not None:
+                block.append(Triple(s, p_conf, small(confidence, format_decimal, xsd_decimal)))
+            yield block
 
 
 def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: dict) -> list[ox.Triple]:
@@ -201,110 +211,74 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
     return out
 
 
-class _DropPrefixes:
-    """A binary file wrapper that drops the "@prefix ..." lines pyoxigraph writes first."""
-
-    _MARK = b"@prefix "
-
-    def __init__(self, fh):
-        self.fh = fh
-        self.head = b""
-        self.passing = False
-
-    def write(self, data) -> int:
-        data = bytes(data)
-        if self.passing:
-            return self.fh.write(data) and len(data)
-        self.head += data
-        while True:
-            if self.head.startswith(self._MARK):
-                nl = self.head.find(b"\n")
-                if nl < 0:
-                    return len(data)
-                self.head = self.head[nl + 1:]
-            elif self._MARK.startswith(self.head):  # could still become "@prefix "
-                return len(data)
-            else:
-                self.passing = True
-                self.fh.write(self.head)
-                self.head = b""
-                return len(data)
-
-    def flush(self) -> None:
-        self.fh.flush()
-
-    def finish(self) -> None:
-        if not self.passing and self.head:
-            self.fh.write(self.head)
-        self.head = b""
-
-
 def _base(G: nx.MultiDiGraph) -> str:
     return G.graph.get("base_iri") or DEFAULT_BASE_IRI
 
 
-def _without_gc(func):
-    def wrapper(*args, **kwargs):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-    wrapper.__doc__, wrapper.__name__ = func.__doc__, func.__name__
-    return wrapper
+STREAM_FORMATS = ("turtle", "ntriples")
+BATCH_TRIPLES = 1000
 
 
-@_without_gc
-def write_turtle_stream(G: nx.MultiDiGraph, path: str | os.PathLike) -> None:
-    """Same bytes as kg.export.rdf_formats.write_turtle, written as the triples are made."""
+def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch_triples: int = BATCH_TRIPLES) -> None:
+    """Turtle and/or N-Triples (`paths` maps "turtle"/"ntriples" to files) in one pass over the
+    triples: making them in Python is most of the cost, serializing a batch is fast, so the
+    files share the pass. A batch ends with a subject block, so each batch's Turtle continues
+    the last one's; the bytes equal kg.export.rdf_formats' writers (tests/test_scale.py)."""
+    from kg.export.rdf_formats import turtle_body, turtle_header
+
     prefix_map = prefixes(_base(G))
-    header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefix_map.items()))
-    with atomic_open(path, "wb") as fh:
-        fh.write(header.encode("utf-8") + b"\n")
-        sink = _DropPrefixes(fh)
-        ox.serialize(iter_triples(G), sink, format=ox.RdfFormat.TURTLE, prefixes=prefix_map)
-        sink.finish()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of small acyclic objects: the cyclic GC only slows this down
+    try:
+        with ExitStack() as stack:
+            files = {name: stack.enter_context(atomic_open(path, "wb")) for name, path in paths.items()}
+            if "turtle" in files:
+                files["turtle"].write(turtle_header(prefix_map))
 
+            def flush(batch: list[ox.Triple]) -> None:
+                if "turtle" in files:
+                    files["turtle"].write(turtle_body(batch, prefix_map))
+                if "ntriples" in files:
+                    ox.serialize(batch, files["ntriples"], format=ox.RdfFormat.N_TRIPLES)
 
-@_without_gc
-def write_ntriples_stream(G: nx.MultiDiGraph, path: str | os.PathLike) -> None:
-    """Same bytes as kg.export.rdf_formats.write_ntriples, written as the triples are made."""
-    with atomic_open(path, "wb") as fh:
-        ox.serialize(iter_triples(G), fh, format=ox.RdfFormat.N_TRIPLES)
-
-
-def _streaming_writers() -> dict:
-    from kg.export import rdf_formats
-
-    return {rdf_formats.write_turtle: write_turtle_stream, rdf_formats.write_ntriples: write_ntriples_stream}
+            batch: list[ox.Triple] = []
+            for block in iter_blocks(G):
+                batch.extend(block)
+                if len(batch) >= batch_triples:
+                    flush(batch)
+                    batch = []
+            flush(batch)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: Iterable[str] | None = None,
                      timings: dict[str, float] | None = None) -> list[Path]:
     """kg.export.export, writing Turtle and N-Triples with the streaming writers. `timings`, if
-    given, receives seconds per format name."""
+    given, receives seconds per format name ("turtle+ntriples" for the shared pass)."""
     import time
 
-    from kg.export import exporters, get_exporter
+    from kg.export import exporters, get_exporter, rdf_formats
     from kg.rdf import triple_cache
 
     chosen = list(exporters().values()) if formats is None else [get_exporter(f) for f in formats]
-    streaming = _streaming_writers()
+    chosen = list(dict.fromkeys(chosen))
+    # the built-in Turtle/N-Triples exporters (unless replaced) share one streaming pass
+    streamed = {exp.name: exp for exp in chosen
+                if exp.name in STREAM_FORMATS and exp.func is getattr(rdf_formats, f"write_{exp.name}")}
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     with triple_cache():
-        for exp in dict.fromkeys(chosen):
-            path = out_dir / exp.filename
+        if streamed:
             start = time.perf_counter()
-            writer = streaming.get(exp.func)
-            if writer is not None:
-                writer(G, path)
-            else:
-                exp(G, path)
+            write_streams(G, {name: out_dir / exp.filename for name, exp in streamed.items()})
             if timings is not None:
-                timings[exp.name] = time.perf_counter() - start
-            written.append(path)
-    return written
+                timings["+".join(streamed)] = time.perf_counter() - start
+        for exp in chosen:
+            if exp.name not in streamed:
+                start = time.perf_counter()
+                exp(G, out_dir / exp.filename)
+                if timings is not None:
+                    timings[exp.name] = time.perf_counter() - start
+    return [out_dir / exp.filename for exp in chosen]

@@ -261,7 +261,9 @@ class RuleExtractor:
             Mention(c.name, c.type, tuple(sorted(a for a in c.aliases if name_key(a) != name_key(c.name))), c.rule)
             for c in cands.values()
         )
-        claims = self._paper_claims(cands, sents) + self._method_claims(cands, sents)
+        # one Evidence per sentence, shared by its claims (and kept shared when pickled)
+        evidence = [Evidence(s.text, s.start, s.end) for s in sents]
+        claims = self._paper_claims(cands, sents, evidence) + self._method_claims(cands, sents, evidence)
         urls = tuple(dict.fromkeys(u.rstrip(".") for u in CODE_URL.findall(paper.abstract)))
         return Extraction(paper.id, mentions, tuple(claims), urls)
 
@@ -777,30 +779,26 @@ class RuleExtractor:
 
     # -- claims ---------------------------------------------------------------------------
 
-    def _evidence(self, sents, i) -> Evidence:
-        s = sents[i]
-        return Evidence(s.text, s.start, s.end)
-
-    def _paper_claims(self, cands, sents) -> list[Claim]:
+    def _paper_claims(self, cands, sents, evidence) -> list[Claim]:
         claims = []
         for c in cands.values():
             conf = RULE_CONFIDENCE.get(c.rule, 0.6)
             first = c.spans[0][0] if c.spans else c.sentence
             if c.proposed_by:
-                claims.append(Claim(PAPER, "proposes", c.name, self._evidence(sents, c.proposed_sentence), c.proposed_by, max(conf, 0.8)))
+                claims.append(Claim(PAPER, "proposes", c.name, evidence[c.proposed_sentence], c.proposed_by, max(conf, 0.8)))
                 if c.type == "Dataset":
-                    claims.append(Claim(PAPER, "evaluatesOn", c.name, self._evidence(sents, first), "dataset/proposed", 0.7))
+                    claims.append(Claim(PAPER, "evaluatesOn", c.name, evidence[first], "dataset/proposed", 0.7))
                 continue
             if c.type == "Method":
-                claims.append(Claim(PAPER, "mentions", c.name, self._evidence(sents, first), f"mentions/{c.rule}", conf))
+                claims.append(Claim(PAPER, "mentions", c.name, evidence[first], f"mentions/{c.rule}", conf))
             elif c.type == "Dataset":
                 ev = self._dataset_evidence(c, sents)
                 if ev is not None:
-                    claims.append(Claim(PAPER, "evaluatesOn", c.name, self._evidence(sents, ev[0]), ev[1], conf))
+                    claims.append(Claim(PAPER, "evaluatesOn", c.name, evidence[ev[0]], ev[1], conf))
             elif c.type == "Hardware":
-                claims.append(Claim(PAPER, "usesHardware", c.name, self._evidence(sents, first), f"uses-hardware/{c.rule}", conf))
+                claims.append(Claim(PAPER, "usesHardware", c.name, evidence[first], f"uses-hardware/{c.rule}", conf))
             elif c.type == "Task":
-                claims.append(Claim(PAPER, "addresses", c.name, self._evidence(sents, first), f"addresses/{c.rule}", conf))
+                claims.append(Claim(PAPER, "addresses", c.name, evidence[first], f"addresses/{c.rule}", conf))
         return claims
 
     def _dataset_evidence(self, c: Candidate, sents) -> tuple[int, str] | None:
@@ -817,7 +815,7 @@ class RuleExtractor:
             return None
         return spans[0][0], "evaluates-on/mention"
 
-    def _method_claims(self, cands, sents) -> list[Claim]:
+    def _method_claims(self, cands, sents, evidence) -> list[Claim]:
         methods = [c for c in cands.values() if c.type == "Method"]
         proposed = [c for c in methods if c.proposed_by]
         main = min(proposed, key=lambda c: (c.rule != "title-name", c.proposed_sentence), default=None)
@@ -832,7 +830,7 @@ class RuleExtractor:
             key = (subj.name, pred, obj.name)
             if key not in seen:
                 seen.add(key)
-                claims.append(Claim(subj.name, pred, obj.name, self._evidence(sents, i), rule, conf))
+                claims.append(Claim(subj.name, pred, obj.name, evidence[i], rule, conf))
 
         in_sentence: dict[int, list] = {}
         for c in methods:
