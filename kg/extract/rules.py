@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Callable
 
 from rapidfuzz import fuzz
 
@@ -239,7 +240,8 @@ class RuleExtractor:
             self._lexicon(s, i, cands)
         self._defined_terms(abbrevs, sents, cands)
         self._title_name(sents, cands)
-        domain = _domain(paper.title + " " + paper.abstract)
+        # the paper's domain is counted only if a sentence holds a bare task word
+        domain = cache(lambda: _domain(paper.title + " " + paper.abstract))
         for i, s in enumerate(sents):
             self._bare_tasks(s, i, cands, domain)
             self._known_names(s, i, cands)
@@ -500,10 +502,12 @@ class RuleExtractor:
                 self._add(cands, term.name if term else name, "Task", "lexicon" if term else "task-list", i,
                           (a, a + len(name)), alias=name)
 
-    def _bare_tasks(self, s: Sentence, i: int, cands, domain: str | None) -> None:
+    def _bare_tasks(self, s: Sentence, i: int, cands, domain: Callable[[], str | None]) -> None:
         """A bare task word ("detection") gets the field's full name when the paper's
         domain makes it clear, as SCHEMA.md asks ("object detection" in a vision paper)."""
-        full_names = BARE_TASKS.get(domain or "", {})
+        if not any(word in s.text.lower() for word in BARE_TASK_WORDS):
+            return
+        full_names = BARE_TASKS.get(domain() or "", {})
         if not full_names:
             return
         taken = [(a, b) for c in cands.values() for si, a, b in c.spans if si == i]
@@ -952,6 +956,7 @@ BARE_TASKS = {
     "text": {"classification": "text classification", "summarization": "summarization", "translation": "machine translation"},
     "speech": {"recognition": "speech recognition", "separation": "speech separation", "enhancement": "speech enhancement"},
 }
+BARE_TASK_WORDS = frozenset(word for names in BARE_TASKS.values() for word in names)
 _DOMAIN_WORDS = {
     "3d": ("3d", "lidar", "voxel", "voxels"),  # and "point cloud(s)", counted apart as two words
     "vision": ("image", "images", "visual", "vision", "video", "videos", "pixel", "pixels", "camera"),
