@@ -6,7 +6,8 @@ them hashable, picklable (for worker processes) and safe to share.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 ENTITY_TYPES = ("Method", "Dataset", "Hardware", "Task")
 PAPER_PREDICATES = ("proposes", "mentions", "evaluatesOn", "usesHardware", "addresses")
@@ -15,7 +16,17 @@ PREDICATES = PAPER_PREDICATES + METHOD_PREDICATES
 PAPER = "PAPER"  # subject placeholder meaning "the paper itself", as in the gold files
 
 
-@dataclass(frozen=True, slots=True)
+def record(cls):
+    """A frozen dataclass with __slots__ (millions of records: a third of the memory), pickled
+    as its class and field values: faster across worker processes than the dataclass default."""
+    cls = dataclass(frozen=True, slots=True)(cls)
+    names = [f.name for f in fields(cls)]
+    values = attrgetter(*names) if len(names) > 1 else lambda self: (getattr(self, names[0]),)
+    cls.__reduce__ = lambda self: (type(self), values(self))
+    return cls
+
+
+@record
 class Paper:
     """One paper as read from one or more listings.
 
@@ -32,7 +43,7 @@ class Paper:
     authors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Evidence:
     """The sentence a claim came from; offsets index into `Paper.abstract`
     (start == end == -1 when the sentence is the title)."""
@@ -42,7 +53,7 @@ class Evidence:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Mention:
     """A named entity found in one paper, before cross-paper resolution."""
 
@@ -52,7 +63,7 @@ class Mention:
     rule: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Claim:
     """subject/object are mention names of the same paper, or PAPER."""
 
@@ -64,7 +75,7 @@ class Claim:
     confidence: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Extraction:
     """What an extractor found in one paper."""
 
@@ -74,7 +85,7 @@ class Extraction:
     code_urls: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entity:
     """A resolved node: one real thing across the whole corpus."""
 
