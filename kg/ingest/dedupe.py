@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 from typing import Iterable
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from kg.records import Paper
@@ -124,11 +124,24 @@ def _blocks(tokens: list[str], key: str) -> tuple[str, str]:
     return f"<{n}:{key[:_BLOCK]}", f">{n}:{key[-_BLOCK:]}"
 
 
+def _near_titles(title: str, blocks: list) -> list[int]:
+    """Groups in the blocks whose title passes titles_near's first test (ratio >= TITLE_RATIO),
+    in block order. rapidfuzz scores a whole block in C: on a million titles blocks hold
+    hundreds, and scoring them one by one in Python made de-duplication quadratic in practice."""
+    found: dict[int, None] = {}
+    for members in blocks:
+        if members:
+            indices, titles = members
+            hits = process.extract(title, titles, scorer=fuzz.ratio, processor=None, score_cutoff=TITLE_RATIO, limit=None)
+            found.update(dict.fromkeys(sorted(indices[i] for _, _, i in hits)))
+    return list(found)
+
+
 def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
     """Distinct papers in first-seen order, and how many records were merged away."""
     groups: list[_Group] = []
     by_key: dict[str, list[int]] = {}
-    by_block: dict[str, list[int]] = {}
+    by_block: dict[str, tuple[list[int], list[str]]] = {}  # block -> (group indices, titles)
     merged = 0
     for paper in papers:
         tokens = title_tokens(paper.title)
@@ -141,8 +154,7 @@ def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
                 match = gi
                 break
         if match is None and len(key) >= _BLOCK:
-            first, last = _blocks(tokens, key)
-            for gi in dict.fromkeys(by_block.get(first, []) + by_block.get(last, [])):
+            for gi in _near_titles(" ".join(tokens), [by_block.get(b) for b in _blocks(tokens, key)]):
                 g = groups[gi]
                 if "".join(g.tokens) != key and titles_near(g.tokens, tokens):
                     abstract = abstract or _abstract_tokens(paper.abstract)
@@ -157,8 +169,11 @@ def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
         groups.append(_Group(paper, tokens))
         by_key.setdefault(key, []).append(gi)
         if len(key) >= _BLOCK:
+            title = " ".join(tokens)
             for block in _blocks(tokens, key):
-                by_block.setdefault(block, []).append(gi)
+                members = by_block.setdefault(block, ([], []))
+                members[0].append(gi)
+                members[1].append(title)
     out = []
     for g in groups:
         p = g.paper
