@@ -1,6 +1,7 @@
-"""File output that is never half-written."""
+"""File output that is never half-written, and a pause of the cyclic GC for bulk work."""
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tempfile
@@ -110,3 +111,16 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (restored as it was on exit): building millions of
+    small acyclic records and triples only makes it rescan them, slowing the work down."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

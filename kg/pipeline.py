@@ -10,7 +10,6 @@ from a previous build's state, extracting only papers it has not seen.
 """
 from __future__ import annotations
 
-import gc
 import time
 from collections import Counter
 from contextlib import ExitStack
@@ -22,6 +21,7 @@ import networkx as nx
 
 from kg.graph import DEFAULT_BASE_IRI, assemble
 from kg.ingest import IngestError, merge_duplicates, read_papers
+from kg.io import cyclic_gc_paused
 from kg.records import ENTITY_TYPES, PREDICATES, Paper
 from kg.resolve import resolve
 
@@ -113,7 +113,6 @@ def build(
         report.seconds[stage] = now - clock
         clock = now
 
-    gc_was_enabled = gc.isenabled()
     with ExitStack() as stack:
         # Workers start before the input is read, so forked processes start small.
         pool = open_pool(workers, engine, scheduler, extractor)
@@ -121,9 +120,7 @@ def build(
         report.workers, report.engine = pool.workers, engine
         if engine == "dask":
             lap("workers")  # connecting to (or starting) the cluster
-        gc.disable()  # millions of small acyclic records: the cyclic GC only slows the build down
-        if gc_was_enabled:
-            stack.callback(gc.enable)
+        stack.enter_context(cyclic_gc_paused())
 
         writer = previous = None
         fingerprint = ""

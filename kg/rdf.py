@@ -23,7 +23,6 @@ from __future__ import annotations
 import unicodedata
 
 import contextvars
-import gc
 import hashlib
 import re
 from contextlib import contextmanager
@@ -33,8 +32,13 @@ from typing import Iterable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.graph import DEFAULT_BASE_IRI
+from kg.io import cyclic_gc_paused
 
-DEFAULT_BASE_IRI = "https://w3id.org/mlkg/id/"
+
+def base_iri_of(G: nx.MultiDiGraph) -> str:
+    return G.graph.get("base_iri") or DEFAULT_BASE_IRI
+
 
 KG = "https://w3id.org/mlkg/ontology#"
 SCHEMA = "https://schema.org/"
@@ -174,15 +178,10 @@ def graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
     cache = _cache.get()
     if cache is not None and id(G) in cache:
         return cache[id(G)][1]
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small acyclic objects: the cyclic GC only slows this down
-    try:
-        from kg.export.stream import iter_triples  # the one place triples are made
+    from kg.export.stream import iter_triples  # the one place triples are made
 
+    with cyclic_gc_paused():
         triples = list(iter_triples(G))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     if cache is not None:
         cache[id(G)] = (G, triples)  # keep G alive so its id() is not reused
     return triples

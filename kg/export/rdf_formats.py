@@ -15,11 +15,7 @@ import pyoxigraph as ox
 
 from kg.export import register_exporter
 from kg.io import atomic_open
-from kg.rdf import DEFAULT_BASE_IRI, RDF, XSD, graph_triples, prefixes
-
-
-def _base(G: nx.MultiDiGraph) -> str:
-    return G.graph.get("base_iri") or DEFAULT_BASE_IRI
+from kg.rdf import RDF, XSD, base_iri_of, graph_triples, prefixes
 
 
 def turtle_header(prefix_map: dict[str, str]) -> bytes:
@@ -39,7 +35,7 @@ def turtle_body(triples: Iterable[ox.Triple], prefix_map: dict[str, str]) -> byt
 
 @register_exporter("turtle", "ttl")
 def write_turtle(G: nx.MultiDiGraph, path: Path) -> None:
-    prefix_map = prefixes(_base(G))
+    prefix_map = prefixes(base_iri_of(G))
     data = turtle_header(prefix_map) + turtle_body(graph_triples(G), prefix_map)
     with atomic_open(path, "wb") as fh:
         fh.write(data)
@@ -108,7 +104,7 @@ def jsonld_document(triples: list[ox.Triple], prefix_map: dict[str, str]) -> dic
 
 @register_exporter("jsonld", "jsonld")
 def write_jsonld(G: nx.MultiDiGraph, path: Path) -> None:
-    doc = jsonld_document(graph_triples(G), prefixes(_base(G)))
+    doc = jsonld_document(graph_triples(G), prefixes(base_iri_of(G)))
     with atomic_open(path, "w") as fh:
         json.dump(doc, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
