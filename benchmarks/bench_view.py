@@ -2,15 +2,13 @@
 
     python benchmarks/bench_view.py 500 2000 20000 [--max-nodes 1500] [--out DIR] [--no-browser]
 
-For each paper count: build a synthetic graph (GRAPH_CONTRACT.md shape, Zipf-like
-entity popularity), write the page, open it as file:// in Debian's Chromium and
+For each paper count: build the synthetic graph of benchmarks/synth_rdf.py (GRAPH_CONTRACT.md
+shape, Zipf-like entity popularity), write the page, open it as file:// in Debian's Chromium and
 wait for `kgView.ready` (layout stabilised, physics off). Prints a table.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
-import random
 import sys
 import tempfile
 import time
@@ -18,46 +16,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # pagesession
+sys.path.insert(0, str(ROOT / "benchmarks"))  # synth_rdf
 sys.path.insert(0, str(ROOT))
 
-import networkx as nx  # noqa: E402
 from pagesession import Session, chromium_available, launch  # noqa: E402
+from synth_rdf import synthetic_graph  # noqa: E402
 
 from kg.view import write_html  # noqa: E402
-
-
-def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
-    rng = random.Random(seed)
-    G = nx.MultiDiGraph(base_iri="https://w3id.org/mlkg/id/")
-    n_ent = max(8, n_papers // 4)
-    types = rng.choices(["Method", "Dataset", "Hardware", "Task"], [0.55, 0.25, 0.05, 0.15], k=n_ent)
-    ents = []
-    for i, t in enumerate(types):
-        nid = f"{t.lower()}/e{i}"
-        G.add_node(nid, type=t, label=f"{t} {i}", aliases=(f"E{i}", f"alias {i}"))
-        ents.append(nid)
-    pop = [1.0 / (i + 1) ** 0.9 for i in range(n_ent)]
-    preds = {"Method": ("proposes", "mentions"), "Dataset": ("evaluatesOn",), "Hardware": ("usesHardware",),
-             "Task": ("addresses",)}
-    methods = [e for e in ents if e.startswith("method/")][:200]
-
-    def add(s, p, o, paper, ev):
-        key = "statement/" + hashlib.sha1(f"{s}|{p}|{o}|{paper}|{ev}".encode()).hexdigest()[:16]
-        G.add_edge(s, o, key=key, predicate=p, paper=paper, evidence=ev, start=0, end=len(ev),
-                   rule="bench", confidence=0.8)
-
-    for j in range(n_papers):
-        title = f"Synthetic paper {j}"
-        pid = "paper/" + hashlib.sha1(title.encode()).hexdigest()[:10]
-        G.add_node(pid, type="Paper", label=title, title=title, abstract="", date="Sep 11",
-                   sources=(f"bench.txt:{j}",), urls=(f"https://arxiv.org/abs/{j:05d}",), authors=("A. Author",),
-                   code=(), aliases=())
-        for e in set(rng.choices(ents, pop, k=rng.randint(2, 6))):
-            add(pid, rng.choice(preds[G.nodes[e]["type"]]), e, pid, f"Paper {j} sentence about {G.nodes[e]['label']}.")
-        if len(methods) > 1 and rng.random() < 0.2:
-            a, b = rng.sample(methods, 2)
-            add(a, rng.choice(("outperforms", "extends")), b, pid, f"Method claim {j}.")
-    return G
 
 
 def time_ready(browser, path: Path, timeout: float = 300.0) -> tuple[float, list[str]]:
