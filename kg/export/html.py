@@ -1,4 +1,4 @@
-"""The interactive page as an exporter, so `kg build` writes graph.html with the rest."""
+"""The graph page as an exporter, so `kg build` writes graph.html with the rest."""
 from __future__ import annotations
 
 from pathlib import Path

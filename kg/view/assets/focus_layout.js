@@ -1,0 +1,111 @@
+// Neighbourhoods and their layouts. Focus views draw nodes as vis-network boxes holding their
+// label; a box is fixed in canvas units, so boxes placed apart stay apart at every zoom.
+var FOCUS_PAPERS = 30, FOCUS_ENTITIES = 30, FOCUS_MIN_ENTITIES = 12;
+var BOX_FONT = 13, BOX_FACE = "sans-serif", BOX_MARGIN = 6, ROW = BOX_FONT + 2 * BOX_MARGIN + 10, COLUMN_GAP = 70;
+var PAPER_CHARS = 56, ENTITY_CHARS = 32;
+
+function boxLabel(i) { return shorten(nameOf(i), isPaper(i) ? PAPER_CHARS : ENTITY_CHARS); }
+function boxWidth(i, bold) {
+  return textWidth(boxLabel(i), (bold ? "bold " : "") + BOX_FONT + "px " + BOX_FACE) + 2 * BOX_MARGIN + 4;
+}
+function boxHeight() { return BOX_FONT + 2 * BOX_MARGIN + 4; }
+
+// Entities of paper p reached through statements the filters keep (without `except`).
+function entitiesOfPaper(p, except) {
+  var out = [], seen = new Set();
+  readFrom[p].forEach(function (k) {
+    if (!statementShown(k)) return;
+    [ST[k][S_SUBJ], ST[k][S_OBJ]].forEach(function (x) {
+      if (!isPaper(x) && x !== except && !seen.has(x) && typeShown(NODES[x].type)) { seen.add(x); out.push(x); }
+    });
+  });
+  return out;
+}
+
+// The papers of entity e, the entities they share (most shared first) and which of each to draw.
+function entityNeighbourhood(e) {
+  var papers = visiblePapersOf(e), count = new Map(), entsOf = new Map();
+  papers.forEach(function (p) {
+    var ents = entitiesOfPaper(p, e);
+    entsOf.set(p, ents);
+    ents.forEach(function (x) { count.set(x, (count.get(x) || 0) + 1); });
+  });
+  var ranked = Array.from(count.keys()).sort(function (a, b) {
+    return (count.get(b) - count.get(a)) || (NODES[b].papers - NODES[a].papers) || (a - b);
+  });
+  var shared = ranked.filter(function (x) { return count.get(x) >= 2; }).slice(0, FOCUS_ENTITIES);
+  if (shared.length < FOCUS_MIN_ENTITIES) shared = ranked.slice(0, Math.max(shared.length, FOCUS_MIN_ENTITIES));
+  var shown = new Set(shared);
+  var hits = function (p) { return entsOf.get(p).filter(function (x) { return shown.has(x); }).length; };
+  var drawn = papers.slice().sort(function (a, b) {
+    return (hits(b) - hits(a)) || cmpStr(NODES[b].dk || "", NODES[a].dk || "") || cmpStr(NODES[a].title, NODES[b].title);
+  }).slice(0, FOCUS_PAPERS);
+  return { papers: papers, drawnPapers: drawn, entities: ranked, drawnEntities: shared, entsOf: entsOf };
+}
+
+function barycentre(list, neighbours, rowOf) {
+  var bc = new Map();
+  list.forEach(function (x, i) {
+    var rows = neighbours(x).filter(function (y) { return rowOf.has(y); }).map(function (y) { return rowOf.get(y); });
+    bc.set(x, rows.length ? rows.reduce(function (a, b) { return a + b; }, 0) / rows.length : i);
+  });
+  return bc;
+}
+
+// Columns: the focus, its papers, the shared entities grouped by type; rows ordered by the
+// barycentre of their links so fewer edges cross.
+function columnLayout(e, hood) {
+  var types = DATA.entity_types.concat(["Other"]);
+  var ents = hood.drawnEntities.slice().sort(function (a, b) {
+    return (types.indexOf(NODES[a].type) - types.indexOf(NODES[b].type)) || (a - b);
+  });
+  var entRow = new Map(ents.map(function (x, i) { return [x, i]; }));
+  var papers = hood.drawnPapers.slice();
+  var pb = barycentre(papers, function (p) { return hood.entsOf.get(p); }, entRow);
+  papers.sort(function (a, b) { return (pb.get(a) - pb.get(b)) || (a - b); });
+  var paperRow = new Map(papers.map(function (p, i) { return [p, i]; }));
+  var papersOfEnt = function (x) { return papers.filter(function (p) { return hood.entsOf.get(p).indexOf(x) >= 0; }); };
+  var eb = barycentre(ents, papersOfEnt, paperRow);
+  ents.sort(function (a, b) {
+    return (types.indexOf(NODES[a].type) - types.indexOf(NODES[b].type)) || (eb.get(a) - eb.get(b)) || (a - b);
+  });
+  var wide = function (list) { return list.reduce(function (m, i) { return Math.max(m, boxWidth(i)); }, 0); };
+  var wp = wide(papers), we = wide(ents), wf = boxWidth(e, true);
+  var x1 = wf / 2 + COLUMN_GAP + wp / 2, x2 = x1 + wp / 2 + COLUMN_GAP + we / 2;
+  var pos = new Map([[e, { x: 0, y: 0 }]]);
+  papers.forEach(function (p, i) { pos.set(p, { x: x1, y: (i - (papers.length - 1) / 2) * ROW }); });
+  var gaps = 0, ys = [];
+  ents.forEach(function (x, i) {
+    if (i && NODES[x].type !== NODES[ents[i - 1]].type) gaps++;
+    ys.push(i * ROW + gaps * ROW / 2);
+  });
+  var mid = ys.length ? ys[ys.length - 1] / 2 : 0;
+  ents.forEach(function (x, i) { pos.set(x, { x: x2, y: ys[i] - mid }); });
+  return pos;
+}
+
+function boxesOverlap(a, b, margin) {
+  return Math.abs(a.x - b.x) * 2 < a.w + b.w + 2 * margin && Math.abs(a.y - b.y) * 2 < a.h + b.h + 2 * margin;
+}
+
+// A ring of the paper's entities around it, widened until no two boxes touch.
+function ringLayout(p, ents) {
+  var h = boxHeight(), centre = { x: 0, y: 0, w: boxWidth(p, true), h: h };
+  var boxes = ents.map(function (x) { return { w: boxWidth(x), h: h }; });
+  var ry = Math.max(3 * h, h * ents.length / 4), pos = new Map([[p, { x: 0, y: 0 }]]);
+  for (var tries = 0; tries < 60; tries++) {
+    var rx = Math.max(ry * 1.6, centre.w / 2 + 80), ok = true;
+    boxes.forEach(function (b, i) {
+      var t = -Math.PI / 2 + 2 * Math.PI * i / Math.max(1, ents.length);
+      b.x = rx * Math.cos(t); b.y = ry * Math.sin(t);
+    });
+    for (var i = 0; i < boxes.length && ok; i++) {
+      if (boxesOverlap(boxes[i], centre, 8)) ok = false;
+      for (var j = i + 1; j < boxes.length && ok; j++) if (boxesOverlap(boxes[i], boxes[j], 8)) ok = false;
+    }
+    if (ok) break;
+    ry *= 1.15;
+  }
+  ents.forEach(function (x, i) { pos.set(x, { x: boxes[i].x, y: boxes[i].y }); });
+  return pos;
+}

@@ -1,0 +1,258 @@
+// Two vis-network canvases stacked: the overview (entities, positions from the build, physics
+// off) made once, and the focus view re-filled on each click. Going back to the overview only
+// swaps which canvas is visible, so it keeps its zoom.
+var status = document.getElementById("kg-status"), where = document.getElementById("kg-where");
+var overviewButton = document.getElementById("kg-overview");
+var netOptions = {
+  autoResize: true, physics: { enabled: false },
+  layout: { improvedLayout: false, randomSeed: 7 },
+  interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: NE > 600, keyboard: false, multiselect: false },
+  nodes: { borderWidth: 1, font: { size: 0 } },
+  edges: { smooth: false, selectionWidth: 1.5, color: { inherit: false } }
+};
+
+function nodeTip(i) {
+  var n = NODES[i], d = el("div");
+  d.appendChild(el("div", n.type, "kg-tip-type"));
+  d.appendChild(el("div", nameOf(i)));
+  if (n.aliases && n.aliases.length) d.appendChild(el("div", "aliases: " + n.aliases.join(", ")));
+  if (!isPaper(i)) d.appendChild(el("div", "papers: " + n.papers));
+  else if (n.date) d.appendChild(el("div", "date: " + n.date));
+  return d;
+}
+function fillColor(i) {
+  var n = NODES[i];
+  if (state.color === "type") return typeColor(n.type);
+  var c = DATA.communities[n.c];
+  return c ? c.color : typeColor(n.type);
+}
+
+// ---- overview
+var counts = new Int32Array(NE), papersSeen = new Set();
+var entityEdges = [];  // outperforms / extends between entities, one per (subject, predicate, object)
+(function () {
+  var seen = new Map();
+  ST.forEach(function (s, k) {
+    if (isPaper(s[S_SUBJ]) || isPaper(s[S_OBJ])) return;
+    var key = s[S_SUBJ] + ":" + s[S_PRED] + ":" + s[S_OBJ];
+    if (!seen.has(key)) { seen.set(key, entityEdges.length); entityEdges.push({ a: s[S_SUBJ], b: s[S_OBJ], pred: s[S_PRED], ks: [] }); }
+    entityEdges[seen.get(key)].ks.push(k);
+  });
+})();
+var overviewNodes = new vis.DataSet(NODES.slice(0, NE).map(function (n, i) {
+  return { id: i, x: n.x, y: n.y, size: n.r, shape: SHAPES[n.type] || SHAPES.Other, title: nodeTip(i), hidden: false,
+           color: { background: fillColor(i), border: "rgba(0,0,0,0.35)", highlight: { background: fillColor(i), border: "#000" } } };
+}));
+var overviewEdges = new vis.DataSet(DATA.edges.map(function (e, k) {
+  return { id: "u" + k, from: e[0], to: e[1], width: 0.5 + Math.log2(e[2]), color: { color: "rgba(120,130,150,0.22)", highlight: "#333", hover: "#555" },
+           title: el("div", e[2] + " paper" + (e[2] === 1 ? "" : "s") + " use both") };
+}).concat(entityEdges.map(function (e, k) {
+  return { id: "r" + k, from: e.a, to: e.b, width: 1 + Math.log2(e.ks.length), arrows: { to: { enabled: true, scaleFactor: 0.5 } },
+           color: { color: predColor(e.pred), opacity: 0.8, highlight: "#000" }, title: el("div", predName(e.pred) + " (" + e.ks.length + ")") };
+})));
+var overview = new vis.Network(document.getElementById("kg-network"), { nodes: overviewNodes, edges: overviewEdges }, netOptions);
+api.network = overview;
+var overviewLabels = new Labeller(overview);
+overviewLabels.visible = function (i) { return nodeShown[i]; };
+var nodeShown = new Array(NE).fill(true), edgeShown = new Map();
+
+function refreshOverview(old) {
+  var shownPapers = new Set();
+  for (var i = 0; i < NE; i++) {
+    var ps = visiblePapersOf(i);
+    counts[i] = ps.length;
+    nodeShown[i] = typeShown(NODES[i].type) && ps.length >= state.min;
+    if (nodeShown[i]) ps.forEach(function (p) { shownPapers.add(p); });
+  }
+  papersSeen = shownPapers;
+  var nu = [];
+  overviewNodes.forEach(function (n) {
+    var h = !nodeShown[n.id];
+    if (n.hidden !== h || !old || old.color !== state.color) nu.push({ id: n.id, hidden: h, color: { background: fillColor(n.id), border: "rgba(0,0,0,0.35)", highlight: { background: fillColor(n.id), border: "#000" } } });
+  });
+  if (nu.length) overviewNodes.update(nu);
+  var eu = [];
+  DATA.edges.forEach(function (e, k) {
+    var h = !nodeShown[e[0]] || !nodeShown[e[1]];
+    if (edgeShown.get("u" + k) !== !h) { edgeShown.set("u" + k, !h); eu.push({ id: "u" + k, hidden: h }); }
+  });
+  entityEdges.forEach(function (e, k) {
+    var h = !nodeShown[e.a] || !nodeShown[e.b] || !e.ks.some(statementShown);
+    if (edgeShown.get("r" + k) !== !h) { edgeShown.set("r" + k, !h); eu.push({ id: "r" + k, hidden: h }); }
+  });
+  if (eu.length) overviewEdges.update(eu);
+  overviewLabels.setItems(overviewItems());
+}
+function overviewItems() {
+  var most = Math.max.apply(null, [1].concat(Array.from(counts)));
+  var order = [];
+  for (var i = 0; i < NE; i++) order.push(i);
+  order.sort(function (a, b) { return (counts[b] - counts[a]) || (a - b); });
+  return order.map(function (i) {
+    return { id: i, x: NODES[i].x, y: NODES[i].y, text: shorten(NODES[i].label, 28),
+             size: Math.round(11 + 9 * Math.sqrt(Math.max(0, counts[i] - 1) / Math.max(1, most - 1))) };
+  });
+}
+function visibleEntities() { var ids = []; for (var i = 0; i < NE; i++) if (nodeShown[i]) ids.push(i); return ids; }
+function fitOverview(animate) {
+  var ids = visibleEntities();
+  overview.fit({ nodes: ids.length ? ids : undefined, animation: animate ? { duration: 300 } : false });
+}
+function showCommunity(ci) {
+  var ids = visibleEntities().filter(function (i) { return NODES[i].c === ci; });
+  if (state.node !== null) go({ node: null }, true);
+  if (ids.length) overview.fit({ nodes: ids, animation: { duration: 400 } });
+}
+overview.on("click", function (p) {
+  if (p.nodes && p.nodes.length) go({ node: p.nodes[0] }, true);
+  else if (p.edges && p.edges.length && String(p.edges[0])[0] === "r") {
+    var e = entityEdges[parseInt(String(p.edges[0]).slice(1), 10)], h = el("h2");
+    h.appendChild(nodeLink(e.a)); h.appendChild(document.createTextNode(" " + predName(e.pred) + " ")); h.appendChild(nodeLink(e.b));
+    showEdge(e.ks.filter(statementShown), h);
+  }
+});
+
+// ---- focus
+var focusContainer = document.getElementById("kg-focus"), overviewContainer = document.getElementById("kg-network");
+var focusNet = new vis.Network(focusContainer, { nodes: [], edges: [] }, netOptions);
+api.focusNetwork = focusNet;
+var focusEdgeStatements = new Map(), focusInfo = null;
+function boxNode(i, pos, main) {
+  var n = NODES[i], c = isPaper(i) ? "#eef0f4" : fillColor(i);
+  return { id: i, x: pos.x, y: pos.y, label: boxLabel(i), shape: "box", title: nodeTip(i), margin: BOX_MARGIN,
+           font: { size: BOX_FONT, face: BOX_FACE, color: isPaper(i) ? "#222" : "#fff", bold: { size: BOX_FONT, face: BOX_FACE, color: "#fff" }, multi: main ? "markdown" : false },
+           borderWidth: main ? 3 : 1, color: { background: main ? "#333" : c, border: isPaper(i) ? "#9aa5b8" : "rgba(0,0,0,0.3)",
+                                               highlight: { background: main ? "#333" : c, border: "#000" } } };
+}
+function renderFocus(i) {
+  var pos, nodes = [], edges = [], info;
+  focusEdgeStatements = new Map();
+  var link = function (a, b, k) {
+    var key = a < b ? a + "-" + b : b + "-" + a;
+    if (!focusEdgeStatements.has(key)) {
+      focusEdgeStatements.set(key, []);
+      edges.push({ id: key, from: ST[k][S_SUBJ] === b ? b : a, to: ST[k][S_SUBJ] === b ? a : b, color: { color: predColor(ST[k][S_PRED]), opacity: 0.55, highlight: "#000" },
+                   arrows: isPaper(a) || isPaper(b) ? undefined : { to: { enabled: true, scaleFactor: 0.5 } }, title: el("div", predName(ST[k][S_PRED])) });
+    }
+    focusEdgeStatements.get(key).push(k);
+  };
+  if (isPaper(i)) {
+    var ents = entitiesOfPaper(i, -1);
+    pos = ringLayout(i, ents);
+    info = { papers: [i], entities: ents, totalPapers: 1, totalEntities: ents.length };
+  } else {
+    var hood = entityNeighbourhood(i);
+    pos = columnLayout(i, hood);
+    info = { papers: hood.drawnPapers, entities: hood.drawnEntities, totalPapers: hood.papers.length, totalEntities: hood.entities.length };
+  }
+  pos.forEach(function (xy, j) { nodes.push(boxNode(j, xy, j === i)); });
+  // every kept statement read from a drawn paper between two drawn nodes becomes (part of) an edge
+  info.papers.forEach(function (p) {
+    readFrom[p].forEach(function (k) {
+      if (!statementShown(k)) return;
+      var s = ST[k], a = s[S_SUBJ], b = s[S_OBJ];
+      if (pos.has(a) && pos.has(b)) link(a, b, k);
+      else if (a === p && pos.has(b)) link(p, b, k);
+    });
+  });
+  focusInfo = info;
+  focusNet.setData({ nodes: nodes, edges: edges });
+  focusNet.fit({ animation: false });
+  if (focusNet.getScale() > 1.25) focusNet.moveTo({ scale: 1.25, animation: false });
+}
+focusNet.on("click", function (p) {
+  if (p.nodes && p.nodes.length) { if (p.nodes[0] !== state.node) go({ node: p.nodes[0] }, true); else showNode(p.nodes[0]); }
+  else if (p.edges && p.edges.length) {
+    var ks = focusEdgeStatements.get(p.edges[0]) || [], s = ST[ks[0]], h = el("h2");
+    if (!s) return;
+    h.appendChild(nodeLink(s[S_SUBJ])); h.appendChild(document.createTextNode(" " + predName(s[S_PRED]) + " ")); h.appendChild(nodeLink(s[S_OBJ]));
+    showEdge(ks, h);
+  }
+});
+
+function showMode(focused) {
+  focusContainer.classList.toggle("kg-off", !focused);
+  overviewContainer.classList.toggle("kg-off", focused);
+  overviewButton.hidden = !focused;
+}
+function updateStatus() {
+  if (state.node === null) {
+    var shown = visibleEntities().length;
+    status.textContent = shown + " of " + NE + " entities (\u2265 " + state.min + " paper" + (state.min === 1 ? "" : "s") + "), " +
+      papersSeen.size + " of " + (NODES.length - NE) + " papers, " + DATA.communities.filter(function (c) { return c.size > 1; }).length + " communities";
+    if (NODES.length < DATA.total.nodes) status.textContent += " (graph: " + DATA.total.nodes + " nodes)";
+    where.textContent = "";
+  } else {
+    var f = focusInfo;
+    where.textContent = GLYPHS[NODES[state.node].type] + " " + shorten(nameOf(state.node), 60);
+    status.textContent = isPaper(state.node) ? f.entities.length + " entities"
+      : f.papers.length + " of " + f.totalPapers + " papers, " + f.entities.length + " of " + f.totalEntities + " entities they share" +
+        (f.papers.length < f.totalPapers ? " (all papers in the panel)" : "");
+  }
+}
+
+onState = function (old, next) {
+  var t0 = performance.now();
+  var filtersChanged = !old || !sameFilters(old, next);
+  if (filtersChanged) refreshOverview(old);
+  syncControls();
+  if (next.node !== null) {
+    if (filtersChanged || !old || old.node !== next.node) renderFocus(next.node);
+    showMode(true);
+    showNode(next.node);
+  } else {
+    showMode(false);
+    if (old && old.node !== null) panel.hidden = true;
+  }
+  updateStatus();
+  api.timings.lastChange = performance.now() - t0;
+};
+
+// ---- API for tests, benchmarks and the console
+api.nodeCount = function () { return NODES.length; };
+api.entityCount = function () { return NE; };
+api.edgeCount = function () { return DATA.edges.length + entityEdges.length; };
+api.visibleNodeCount = function () { return visibleEntities().length; };
+api.isVisible = function (id) { var i = byId.get(id); return i !== undefined && i < NE && nodeShown[i]; };
+api.mode = function () { return state.node === null ? "overview" : "focus"; };
+api.activeNetwork = function () { return state.node === null ? overview : focusNet; };
+api.selectedNode = function () { return state.node === null ? null : NODES[state.node].id; };
+api.focusNodes = function () { return focusNet.body.data.nodes.getIds().map(function (i) { return NODES[i].id; }); };
+api.labels = overviewLabels;
+api.drawnLabels = function () { return overviewLabels.drawn; };
+api.matches = function (text) { return matches(text, 50).map(function (i) { return NODES[i].id; }); };
+api.select = function (id) { if (!byId.has(id)) return false; go({ node: byId.get(id) }, true); return true; };
+api.focus = api.select;
+api.overview = function () { go({ node: null }, true); };
+api.search = function (text) {
+  var found = matches(text, 1);
+  if (!found.length) { status.textContent = "Nothing matches \u201c" + String(text) + "\u201d"; return null; }
+  go({ node: found[0] }, true);
+  return NODES[found[0]].id;
+};
+api.setTypeVisible = function (t, v) { var s = new Set(state.types); if (v) s.add(t); else s.delete(t); go({ types: s }, false); };
+api.setPredicateVisible = function (p, v) { var s = new Set(state.rels); if (v) s.add(p); else s.delete(p); go({ rels: s }, false); };
+api.setMinPapers = function (n) { go({ min: Math.max(1, parseInt(n, 10) || 1) }, false); };
+api.setSince = function (key) { go({ since: key || null }, false); };
+api.setColorBy = function (c) { go({ color: c === "type" ? "type" : "community" }, false); };
+api.state = function () { return encodeState(state); };
+api.panelText = function () { return panel.hidden ? "" : panelBody.textContent; };
+
+overviewButton.addEventListener("click", function () { go({ node: null }, true); });
+document.addEventListener("keydown", function (ev) {
+  if (ev.key === "Escape" && state.node !== null && document.activeElement !== searchInput) go({ node: null }, true);
+});
+
+// ---- start: the fragment's state, else the node the page was written for
+api.timings.data = performance.now();
+var initial = decodeState(location.hash);
+if (initial.node === null && !location.hash && DATA.focus !== null && byId.has(DATA.focus)) initial.node = byId.get(DATA.focus);
+state = initial;
+onState(null, state);
+fitOverview(false);
+overview.once("afterDrawing", function () {
+  api.timings.ready = performance.now();
+  api.ready = true;
+  document.body.setAttribute("data-ready", "1");
+});
+overview.redraw();

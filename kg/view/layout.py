@@ -1,0 +1,181 @@
+"""Overview layout, computed once at build time so the page opens with physics off.
+
+Entities are folded over their papers: two entities are linked by the number of papers that
+use both. Louvain communities of that weighted graph colour the overview; ForceAtlas2 lays out
+the best-connected entities (the core, where it is cheap), every other entity goes beside the
+papers it comes from, and a last pass pushes apart nodes that still overlap. All of it is
+seeded, so one graph always gives the same page.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from typing import Any, Hashable, Sequence
+
+import networkx as nx
+import numpy as np
+
+CORE_MAX = 400  # ForceAtlas2 in networkx is O(n^2) per iteration: 400 nodes ~ 0.5 s
+SEED = 7
+SPACING = 60.0  # canvas units per core entity, along each axis of the layout's square
+NODE_MIN, NODE_MAX = 5.0, 34.0  # node radius in canvas units
+GAP = 6.0  # free space kept between two nodes' discs
+GOLDEN = math.pi * (3 - math.sqrt(5))
+
+
+def node_radius(papers: int, most: int) -> float:
+    """Disc radius by papers: area grows with the count."""
+    if most <= 1:
+        return NODE_MIN
+    return NODE_MIN + (NODE_MAX - NODE_MIN) * math.sqrt((max(papers, 1) - 1) / (most - 1))
+
+
+def co_usage(papers_of: dict[Hashable, set]) -> Counter:
+    """(a, b) -> number of papers using both a and b (a < b by str)."""
+    by_paper: dict[Any, list] = defaultdict(list)
+    for e in sorted(papers_of, key=str):
+        for p in papers_of[e]:
+            by_paper[p].append(e)
+    weights: Counter = Counter()
+    for ents in by_paper.values():
+        weights.update(itertools.combinations(ents, 2))
+    return weights
+
+
+def weighted_graph(entities: Sequence, weights: Counter) -> nx.Graph:
+    H = nx.Graph()
+    H.add_nodes_from(entities)
+    H.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
+    return H
+
+
+def communities(H: nx.Graph) -> list[list]:
+    """Louvain communities, biggest first, each in the order of H's nodes."""
+    order = {n: i for i, n in enumerate(H.nodes)}
+    found = nx.community.louvain_communities(H, weight="weight", seed=SEED) if H.number_of_edges() else [{n} for n in H]
+    groups = [sorted(c, key=order.__getitem__) for c in found]
+    groups.sort(key=lambda g: (-len(g), order[g[0]]))
+    return groups
+
+
+def backbone(weights: Counter, rank: dict, per_node: int = 3) -> list[tuple]:
+    """The co-usage edges worth drawing: each entity's `per_node` strongest links (so every
+    entity keeps a tie to its cluster) plus every link shared by at least 3 papers."""
+    best: dict[Any, list] = defaultdict(list)
+    for (a, b), w in weights.items():
+        best[a].append((-w, rank[b], b))
+        best[b].append((-w, rank[a], a))
+    keep = {pair for pair, w in weights.items() if w >= 3}
+    for a, links in best.items():
+        for _, _, b in sorted(links)[:per_node]:
+            keep.add((a, b) if (a, b) in weights else (b, a))
+    return sorted(((a, b, weights[a, b]) for a, b in keep), key=lambda t: (rank[t[0]], rank[t[1]]))
+
+
+def _core_positions(H: nx.Graph, core: list, radius: dict, community: dict) -> dict:
+    if len(core) == 1:
+        return {core[0]: (0.0, 0.0)}
+    # Raw co-usage ties every entity to the two or three biggest hubs; normalised by the
+    # pair's degrees (and stronger inside a community) it pulls communities apart instead.
+    strength = dict(H.degree(core, weight="weight"))
+    C = nx.Graph()
+    C.add_nodes_from(core)
+    for a, b, w in H.subgraph(core).edges(data="weight"):
+        boost = 4.0 if community[a] == community[b] else 1.0
+        C.add_edge(a, b, weight=boost * w / math.sqrt(strength[a] * strength[b]) * 10)
+    init = {n: np.array([math.cos(i * GOLDEN) * math.sqrt(i + 1), math.sin(i * GOLDEN) * math.sqrt(i + 1)]) for i, n in enumerate(core)}
+    pos = nx.forceatlas2_layout(C, pos=init, max_iter=100, seed=SEED, weight="weight", scaling_ratio=2.0,
+                                gravity=1.0, node_size={n: radius[n] / NODE_MAX for n in core})
+    xs = [float(pos[n][0]) for n in core]
+    ys = [float(pos[n][1]) for n in core]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    side = SPACING * math.sqrt(len(core))
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {n: ((x - cx) / span * side, (y - cy) / span * side) for n, x, y in zip(core, xs, ys)}
+
+
+def _satellites(rest: list, papers_of: dict, anchors: dict, radius: dict, outer: float) -> dict:
+    """Entities outside the core: a sunflower around the mean of their papers' anchors;
+    entities none of whose papers touch the core fill a ring outside it."""
+    groups: dict[tuple, list] = defaultdict(list)
+    lonely = []
+    for e in rest:
+        pts = [anchors[p] for p in sorted(papers_of[e], key=str) if p in anchors]
+        if not pts:
+            lonely.append(e)
+            continue
+        key = (round(sum(x for x, _ in pts) / len(pts), 1), round(sum(y for _, y in pts) / len(pts), 1))
+        groups[key].append(e)
+    pos = {}
+    for (ax, ay), members in groups.items():
+        step = 2 * max(radius[m] for m in members) + GAP
+        for i, e in enumerate(members, start=1):
+            r = step * math.sqrt(i + 2)
+            pos[e] = (ax + r * math.cos(i * GOLDEN), ay + r * math.sin(i * GOLDEN))
+    step = 2 * NODE_MIN + GAP
+    for i, e in enumerate(lonely):
+        r = outer + step * math.sqrt(i + 1) * 2
+        pos[e] = (r * math.cos(i * GOLDEN), r * math.sin(i * GOLDEN))
+    return pos
+
+
+def _close_pairs(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) whose discs (plus GAP) overlap, by a sweep along x."""
+    n = len(x)
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    hi = np.searchsorted(xs, xs + r[order] + r.max() + GAP, side="right")
+    cnt = np.maximum(hi - np.arange(1, n + 1), 0)
+    first = np.repeat(np.arange(n), cnt)
+    second = first + 1 + np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    i, j = order[first], order[second]
+    need = r[i] + r[j] + GAP
+    close = (np.abs(x[i] - x[j]) < need) & (np.abs(y[i] - y[j]) < need)
+    i, j = i[close], j[close]
+    return i, j
+
+
+def remove_overlaps(pos: dict, radius: dict, order: list, rounds: int = 60) -> dict:
+    """Push apart discs closer than their radii plus GAP; the bigger disc moves less."""
+    x = np.array([pos[n][0] for n in order], dtype=float)
+    y = np.array([pos[n][1] for n in order], dtype=float)
+    r = np.array([radius[n] for n in order], dtype=float)
+    for _ in range(rounds):
+        i, j = _close_pairs(x, y, r)
+        vx, vy = x[j] - x[i], y[j] - y[i]
+        d = np.hypot(vx, vy)
+        need = r[i] + r[j] + GAP
+        hit = d < need
+        if not hit.any():
+            break
+        i, j, vx, vy, d, need = i[hit], j[hit], vx[hit], vy[hit], d[hit], need[hit]
+        same = d < 1e-6  # one spot: part along a direction fixed by the pair
+        ang = (i[same] * 7 + j[same] * 13) * GOLDEN
+        vx[same], vy[same], d[same] = np.cos(ang), np.sin(ang), 1.0
+        push = (need - d) / d * 0.5
+        wi = r[j] / (r[i] + r[j]) * 2
+        np.add.at(x, i, -vx * push * wi)
+        np.add.at(y, i, -vy * push * wi)
+        np.add.at(x, j, vx * push * (2 - wi))
+        np.add.at(y, j, vy * push * (2 - wi))
+    return {n: (float(x[k]), float(y[k])) for k, n in enumerate(order)}
+
+
+def overview_positions(entities: list, papers_of: dict, H: nx.Graph, radius: dict, community: dict) -> dict:
+    """Canvas positions of `entities` (ordered most papers first)."""
+    if not entities:
+        return {}
+    core = [e for e in entities if len(papers_of[e]) >= 2][:CORE_MAX] or entities[:CORE_MAX]
+    pos = _core_positions(H, core, radius, community)
+    core_set = set(core)
+    anchors: dict[Any, tuple] = {}
+    members: dict[Any, list] = defaultdict(list)
+    for e in core:
+        for p in papers_of[e]:
+            members[p].append(pos[e])
+    for p, pts in members.items():
+        anchors[p] = (sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts))
+    outer = max((math.hypot(*xy) for xy in pos.values()), default=0.0) + 2 * NODE_MAX
+    pos.update(_satellites([e for e in entities if e not in core_set], papers_of, anchors, radius, outer))
+    return remove_overlaps(pos, radius, entities)

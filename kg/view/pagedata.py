@@ -1,0 +1,145 @@
+"""Page data: the JSON the page's script reads. Nodes are referred to by index; an evidence
+sentence that is exactly its span of the abstract (or the title, for -1/-1) is not repeated."""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import networkx as nx
+
+from kg.view import layout
+from kg.view.select import PREDICATES, TYPE_COLOURS, ENTITY_TYPES, NODE_TYPES, is_paper, node_type, str_list
+
+# Tableau 10 and two more: community colours; later communities are grey.
+COMMUNITY_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+                     "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8")
+SMALL_COMMUNITY = "#bab0ac"
+OVERVIEW_TARGET = 300  # entities shown by default: the smallest paper minimum that leaves at most this many
+
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_MON_DAY = re.compile(r"^\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?\s*$")
+_DAY_MON = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{4}))?\s*$")
+
+
+def date_key(value: Any) -> str | None:
+    """A sortable key for the dates listings carry: "2024-09-11", "2024-09", "2024", "Sep 11",
+    "Sep 11, 2024", "11 Sep 2024". Year-less dates give "MM-DD", dated ones "YYYY-MM-DD"."""
+    if value is None:
+        return None
+    text = str(value)
+    m = _ISO.match(text)
+    if m:
+        y, mo, d = m.group(1), int(m.group(2) or 1), int(m.group(3) or 1)
+        return f"{y}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    m = _MON_DAY.match(text)
+    if m:
+        mon, day, year = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _DAY_MON.match(text)
+        if not m:
+            return None
+        day, mon, year = m.group(1), m.group(2), m.group(3)
+    month = _MONTHS.get(mon.lower())
+    if month is None or not 1 <= int(day) <= 31:
+        return None
+    return f"{year}-{month:02d}-{int(day):02d}" if year else f"{month:02d}-{int(day):02d}"
+
+
+def _date_keys(G: nx.MultiDiGraph, papers: list) -> dict:
+    """Paper -> date key; when some dates lack a year, every key drops its year so all compare."""
+    keys = {p: date_key(G.nodes[p].get("date")) for p in papers}
+    if any(k is not None and len(k) == 5 for k in keys.values()):
+        keys = {p: (k[-5:] if k else None) for p, k in keys.items()}
+    return keys
+
+
+def _default_min_papers(counts: list[int]) -> int:
+    ranked = sorted(counts, reverse=True)
+    if len(ranked) <= OVERVIEW_TARGET:
+        return 1
+    return max(1, ranked[OVERVIEW_TARGET] + 1)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else None
+
+
+def _offset(value: Any) -> int:
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else -1
+
+
+def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focus: Any = None) -> dict:
+    """The page's data for `nodes` (entities first, then papers, as select_nodes orders them)."""
+    entities = [n for n in nodes if not is_paper(G, n)]
+    papers = [n for n in nodes if is_paper(G, n)]
+    keep_papers = set(papers)
+    local = {e: papers_of.get(e, set()) & keep_papers for e in entities}
+    total = {e: len(papers_of.get(e, ())) for e in entities}
+    order = entities + papers
+    index = {n: i for i, n in enumerate(order)}
+
+    weights = layout.co_usage(local)
+    H = layout.weighted_graph(entities, weights)
+    groups = layout.communities(H)
+    most = max(total.values(), default=1)
+    radius = {e: layout.node_radius(total[e], most) for e in entities}
+    community = {n: c for c, members in enumerate(groups) for n in members}
+    pos = layout.overview_positions(entities, local, H, radius, community)
+
+    dates = _date_keys(G, papers)
+    records = []
+    for e in entities:
+        d = G.nodes[e]
+        x, y = pos[e]
+        records.append({"id": str(e), "type": node_type(G, e), "label": str(d.get("label") or e),
+                        "aliases": str_list(d.get("aliases")), "papers": total[e],
+                        "x": round(x, 1), "y": round(y, 1), "r": round(radius[e], 1), "c": community[e]})
+    for p in papers:
+        d = G.nodes[p]
+        records.append({"id": str(p), "type": "Paper", "title": str(d.get("title") or d.get("label") or p),
+                        "date": None if d.get("date") is None else str(d.get("date")), "dk": dates[p],
+                        "authors": str_list(d.get("authors")), "urls": str_list(d.get("urls")),
+                        "code": str_list(d.get("code")), "sources": str_list(d.get("sources")),
+                        "abstract": str(d.get("abstract") or "")})
+
+    predicates = list(PREDICATES)
+    rules: dict[str, int] = {}
+    statements = []
+    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda t: str(t[2])):
+        paper = d.get("paper")
+        if u not in index or v not in index or paper not in keep_papers:
+            continue
+        pred = str(d.get("predicate", "related"))
+        if pred not in predicates:
+            predicates.append(pred)
+        start, end = _offset(d.get("start")), _offset(d.get("end"))
+        evidence = "" if d.get("evidence") is None else str(d.get("evidence"))
+        source = records[index[paper]]["title"] if start < 0 else records[index[paper]]["abstract"][start:end]
+        rule = str(d.get("rule") or "")
+        statements.append([index[u], predicates.index(pred), index[v], index[paper], start, end,
+                           _number(d.get("confidence")), rules.setdefault(rule, len(rules)),
+                           None if evidence == source else evidence])
+
+    rank = {e: i for i, e in enumerate(entities)}
+    names = [", ".join(str(G.nodes[n].get("label") or n) for n in g[:3]) for g in groups]
+    return {
+        "title": title,
+        "base_iri": str(G.graph.get("base_iri", "https://w3id.org/mlkg/id/")),
+        "types": list(NODE_TYPES),
+        "entity_types": list(ENTITY_TYPES),
+        "predicates": predicates,
+        "rules": list(rules),
+        "colors": dict(TYPE_COLOURS),
+        "total": {"nodes": G.number_of_nodes(), "statements": G.number_of_edges()},
+        "nodes": records,
+        "n_entities": len(entities),
+        "statements": statements,
+        "edges": [[index[a], index[b], w] for a, b, w in layout.backbone(weights, rank)],
+        "communities": [{"name": name, "size": len(g),
+                         "color": COMMUNITY_COLOURS[i] if i < len(COMMUNITY_COLOURS) and len(g) > 1 else SMALL_COMMUNITY}
+                        for i, (name, g) in enumerate(zip(names, groups))],
+        "min_papers": _default_min_papers(list(local_count for local_count in (len(s) for s in local.values()))),
+        "focus": None if focus is None else str(focus),
+    }

@@ -1,0 +1,152 @@
+"""Which nodes a page carries: the best-connected entities (or a node's neighbourhood) and
+their papers. Pure functions of the graph; the node order is deterministic."""
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from typing import Any, Iterable
+
+import networkx as nx
+
+ENTITY_TYPES = ("Method", "Dataset", "Hardware", "Task")
+NODE_TYPES = ("Paper",) + ENTITY_TYPES
+PREDICATES = ("proposes", "mentions", "evaluatesOn", "usesHardware", "addresses", "outperforms", "extends")
+TYPE_COLOURS = {
+    "Paper": "#9aa5b8",
+    "Method": "#4e79a7",
+    "Dataset": "#f28e2b",
+    "Hardware": "#e15759",
+    "Task": "#59a14f",
+    "Other": "#b07aa1",
+}
+
+
+def str_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        return [str(v) for v in value if v is not None]
+    except TypeError:
+        return [str(value)]
+
+
+def node_type(G: nx.MultiDiGraph, n: Any) -> str:
+    t = G.nodes[n].get("type")
+    return t if t in NODE_TYPES else "Other"
+
+
+def is_paper(G: nx.MultiDiGraph, n: Any) -> bool:
+    return G.nodes[n].get("type") == "Paper"
+
+
+def entity_papers(G: nx.MultiDiGraph) -> dict[Any, set]:
+    """The distinct papers of every entity: those it is linked to, and those a statement
+    touching it was read from."""
+    papers: dict[Any, set] = {n: set() for n in G.nodes if not is_paper(G, n)}
+    for u, v, d in G.edges(data=True):
+        p = d.get("paper")
+        for x, other in ((u, v), (v, u)):
+            if x not in papers:
+                continue
+            if p is not None and p in G and is_paper(G, p):
+                papers[x].add(p)
+            if is_paper(G, other):
+                papers[x].add(other)
+    return papers
+
+
+def _neighbours(G: nx.MultiDiGraph, n: Any, allowed: set) -> set:
+    out = {m for m in G.successors(n) if m in allowed}
+    out.update(m for m in G.predecessors(n) if m in allowed)
+    out.discard(n)
+    return out
+
+
+def resolve_node(G: nx.MultiDiGraph, name: str) -> Any:
+    """Find a node by id, label or alias (case-insensitive); entities win over papers,
+    labels over aliases, then the node with most papers."""
+    if name in G:
+        return name
+    key = str(name).casefold().strip()
+    best: list[tuple] = []
+    for n, d in G.nodes(data=True):
+        label = str(d.get("label") or d.get("title") or "").casefold().strip()
+        if label == key:
+            rank = 0
+        elif any(str(a).casefold().strip() == key for a in str_list(d.get("aliases"))):
+            rank = 1
+        else:
+            continue
+        best.append((rank, is_paper(G, n), n))
+    if not best:
+        raise ValueError(f"no node with id, label or alias {name!r}")
+    counts = {n: len(ps) for n, ps in entity_papers(G).items()} if len(best) > 1 else {}
+    best.sort(key=lambda t: (t[0], t[1], -counts.get(t[2], 0), str(t[2])))
+    return best[0][2]
+
+
+def _allowed(G: nx.MultiDiGraph, types: Iterable[str] | str | None) -> set:
+    if types is None:
+        return set(G.nodes)
+    wanted = {types} if isinstance(types, str) else set(types)
+    unknown = wanted - set(NODE_TYPES)
+    if unknown:
+        raise ValueError(f"unknown node type(s) {sorted(unknown)}; known: {list(NODE_TYPES)}")
+    wanted.add("Paper")  # `types` restricts entity types; papers come with their entities
+    return {n for n in G.nodes if node_type(G, n) in wanted}
+
+
+def _within(G: nx.MultiDiGraph, start: Any, hops: int, allowed: set) -> dict:
+    dist = {start: 0}
+    queue = deque([start])
+    while queue:
+        n = queue.popleft()
+        if dist[n] >= hops:
+            continue
+        for m in _neighbours(G, n, allowed):
+            if m not in dist:
+                dist[m] = dist[n] + 1
+                queue.append(m)
+    return dist
+
+
+def select_nodes(
+    G: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    hops: int = 1,
+    types: Iterable[str] | str | None = None,
+    max_nodes: int | None = 1500,
+    papers_of: dict[Any, set] | None = None,
+) -> list:
+    """The nodes a page carries, entities first (most papers first), then papers.
+
+    Without `focus`: the `max_nodes` entities of `types` with most papers, their papers, and
+    (when the graph has no entity at all) every paper. With `focus` (id, label or alias): the
+    nodes within `hops` links of it, at most `max_nodes` entities, nearest first.
+    """
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError("max_nodes must be >= 1 (or None for no limit)")
+    if hops < 0:
+        raise ValueError("hops must be >= 0")
+    allowed = _allowed(G, types)
+    papers_of = entity_papers(G) if papers_of is None else papers_of
+    size = {e: len(ps) for e, ps in papers_of.items()}
+    if focus is not None:
+        start = resolve_node(G, focus)
+        dist = _within(G, start, hops, allowed | {start})
+        rank = lambda n: (dist[n], -size.get(n, 0), str(n))  # noqa: E731
+        entities = sorted((n for n in dist if not is_paper(G, n)), key=rank)[:max_nodes]
+        papers = sorted((n for n in dist if is_paper(G, n)), key=rank)
+        if is_paper(G, start):
+            papers.remove(start)
+            papers.insert(0, start)
+        return entities + papers
+    entities = sorted((n for n in allowed if not is_paper(G, n)), key=lambda n: (-size.get(n, 0), str(n)))
+    entities = entities[:max_nodes]
+    if entities:
+        linked = set().union(*(papers_of[e] for e in entities))
+    else:
+        linked = {n for n in allowed if is_paper(G, n)}
+    return entities + sorted(linked, key=str)
