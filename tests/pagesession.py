@@ -64,10 +64,10 @@ class Session:
             self.requests.append(url)
             route.abort()
 
-    def open(self, path: Path, timeout: float = 60.0) -> float:
-        """Load `path` as file:// and return the seconds until kgView.ready."""
+    def open(self, path: Path, timeout: float = 60.0, fragment: str = "") -> float:
+        """Load `path` as file:// (with `#fragment`) and return the seconds until kgView.ready."""
         t0 = time.perf_counter()
-        self.page.goto(path.resolve().as_uri())
+        self.page.goto(path.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
         self.wait(READY, timeout)
         return time.perf_counter() - t0
 
@@ -89,8 +89,9 @@ class Session:
         return [t for kind, t in self.console if kind == "error"] + self.errors
 
     def _node_xy(self, node_id: str) -> tuple[float, float]:
-        box = self.page.locator("#kg-network").bounding_box()
-        pos = self.js("id => { const n = kgView.network; return n.canvasToDOM(n.getPositions([id])[id]); }", node_id)
+        box = self.page.locator("#kg-stage").bounding_box()
+        pos = self.js("id => { const n = kgView.activeNetwork(), i = kgView.indexOf(id);"
+                      " return n.canvasToDOM(n.getPositions([i])[i]); }", node_id)
         return box["x"] + pos["x"], box["y"] + pos["y"]
 
     def click_node(self, node_id: str):
@@ -100,6 +101,24 @@ class Session:
         x, y = self._node_xy(node_id)
         self.page.mouse.move(x - 5, y - 5)
         self.page.mouse.move(x, y, steps=3)
+
+    def label_overlaps(self) -> list:
+        """Pairs of overview labels drawn in the last frame whose ink boxes overlap. The boxes are
+        measured here, with a canvas of our own, from the text, font and position drawn."""
+        return self.js("""() => {
+          const ctx = document.createElement('canvas').getContext('2d');
+          const boxes = kgView.drawnLabels().map(l => {
+            ctx.font = l.font; const m = ctx.measureText(l.text);
+            return { t: l.text, l: l.x - m.width / 2, r: l.x + m.width / 2,
+                     top: l.y - m.actualBoundingBoxAscent, bottom: l.y + m.actualBoundingBoxDescent };
+          });
+          const out = [];
+          for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.l < b.r && b.l < a.r && a.top < b.bottom && b.top < a.bottom) out.push([a.t, b.t]);
+          }
+          return out;
+        }""")
 
     def assert_clean(self):
         assert self.console_errors() == []

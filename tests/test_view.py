@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import networkx as nx
 import pytest
 
-from kg.view import resolve_node, select_nodes, write_html
+from kg.view import date_key, resolve_node, select_nodes, write_html
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 XSS_ALIAS = "<script>alert(2)</script>"
@@ -154,24 +154,71 @@ def small(tmp_path):
     return G, counts, text, col
 
 
+def _by_id(data):
+    return {n["id"]: n for n in data["nodes"]}
+
+
 # --------------------------------------------------------------------------- tests
 
-def test_counts_and_collapsed_edges(small):
+def test_counts_and_page_data(small):
     G, counts, _, col = small
     data = _data(col)
     assert counts["nodes"] == G.number_of_nodes() == len(data["nodes"]) == 8
-    # 12 statements, two (s, p, o) groups of two -> 10 drawn edges
-    assert counts["statements"] == G.number_of_edges() == 12
-    assert counts["edges"] == len(data["edges"]) == 10
+    assert counts["entities"] == data["n_entities"] == 5 and counts["papers"] == 3
+    assert counts["statements"] == G.number_of_edges() == len(data["statements"]) == 12
     assert counts["truncated"] is False
-    groups = {(e["from"], e["to"], e["predicate"]): e for e in data["edges"]}
-    outp = groups[("method/resnet-50", "method/vit", "outperforms")]
-    assert sorted(s["evidence"] for s in outp["statements"]) == [
-        "ResNet-50 outperforms ViT by 2 points.", "ViT still trails ResNet-50 on small data."]
-    node = {n["id"]: n for n in data["nodes"]}
+    # entities first, most papers first; then papers
+    assert [n["type"] for n in data["nodes"]][:5] != ["Paper"] * 5
+    assert all(n["type"] == "Paper" for n in data["nodes"][5:])
+    node = _by_id(data)
     assert node["method/resnet-50"]["papers"] == 2  # p1 (proposes, outperforms) and p3 (mentions, extends)
-    assert node["dataset/cifar-10"]["papers"] == 2
     assert node["method/vit"]["aliases"] == sorted(["Vision Transformer", XSS_ALIAS])
+    # co-usage: ResNet-50 and ViT share p1 and p3
+    ids = [n["id"] for n in data["nodes"]]
+    weights = {frozenset((ids[a], ids[b])): w for a, b, w in data["edges"]}
+    assert weights[frozenset(("method/resnet-50", "method/vit"))] == 2
+    assert counts["edges"] == len(data["edges"])
+    # every entity has a position, a radius and a community with a name
+    for n in data["nodes"][:5]:
+        assert isinstance(n["x"], float) and isinstance(n["y"], float) and n["r"] > 0
+        assert 0 <= n["c"] < len(data["communities"])
+    assert all(c["name"] for c in data["communities"])
+
+
+def test_evidence_is_not_repeated_when_it_is_its_span(tmp_path):
+    G = nx.MultiDiGraph()
+    abstract = "We study things. We propose ResNet-50 here. Done."
+    p = add_paper(G, "A paper", abstract=abstract)
+    m = add_entity(G, "Method", "resnet-50", "ResNet-50")
+    d = add_entity(G, "Dataset", "x", "X")
+    add_statement(G, p, "proposes", m, p, "We propose ResNet-50 here.", 17, 43)
+    add_statement(G, p, "evaluatesOn", d, p, "A sentence that is elsewhere.", 0, 10)  # offsets disagree
+    add_statement(G, p, "mentions", m, p, "A paper", -1, -1)  # the title
+    write_html(G, tmp_path / "e.html")
+    data = _data(_parse(tmp_path / "e.html")[1])
+    by_pred = {data["predicates"][s[1]]: s for s in data["statements"]}
+    assert by_pred["proposes"][4:6] == [17, 43] and by_pred["proposes"][8] is None
+    assert by_pred["mentions"][8] is None
+    assert by_pred["evaluatesOn"][8] == "A sentence that is elsewhere."
+    assert _by_id(data)[p]["abstract"] == abstract
+
+
+def test_layout_is_deterministic_and_discs_do_not_overlap(tmp_path):
+    G = make_big_graph(1200)
+    write_html(G, tmp_path / "a.html")
+    write_html(G, tmp_path / "b.html")
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    data = _data(_parse(tmp_path / "a.html")[1])
+    ents = data["nodes"][: data["n_entities"]]
+    worst = 0.0
+    for i, a in enumerate(ents):
+        for b in ents[i + 1:]:
+            d = ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
+            worst = max(worst, a["r"] + b["r"] - d)
+    assert worst < 1.0, worst  # rounding to 0.1 aside, discs stay apart
+    # communities: several, biggest first
+    sizes = [c["size"] for c in data["communities"]]
+    assert len(sizes) > 2 and sizes == sorted(sizes, reverse=True)
 
 
 def test_page_is_self_contained(small):
@@ -189,6 +236,18 @@ def test_page_is_self_contained(small):
     assert "vis-network" in text and "Content-Security-Policy" in text and "default-src 'none'" in text
 
 
+def test_page_assets_are_package_files():
+    from importlib.resources import files
+
+    from kg.view.page import SCRIPTS, page_assets
+
+    assets = files("kg.view").joinpath("assets")
+    for name in SCRIPTS + ("page.html", "page.css"):
+        assert assets.joinpath(name).is_file(), name
+    template, css, js = page_assets()
+    assert "%%DATA%%" in template and "#kg-panel" in css and "Labeller" in js
+
+
 def test_data_is_escaped(small):
     _, _, text, col = small
     raw = text.split('<script id="kg-data" type="application/json">', 1)[1].split("</script>", 1)[0]
@@ -199,7 +258,6 @@ def test_data_is_escaped(small):
     data = _data(col)  # and it still round-trips
     titles = {n.get("title") for n in data["nodes"]}
     assert XSS_TITLE in titles
-    # the markup never appears raw anywhere in the page
     assert XSS_TITLE not in text and XSS_ALIAS not in text
     assert len(col.scripts) == 3  # data, vis-network, page script
 
@@ -212,6 +270,7 @@ def test_title_escaped_and_no_innerhtml(tmp_path):
     assert "<b>\"KG\"" not in text
     page_js = text.rsplit("<script>", 1)[1]
     assert "innerHTML" not in page_js and "insertAdjacentHTML" not in page_js and "document.write" not in page_js
+    assert "eval(" not in page_js and "new Function" not in page_js
 
 
 def test_data_json_escaping_edge_cases(tmp_path):
@@ -219,67 +278,74 @@ def test_data_json_escaping_edge_cases(tmp_path):
     weird = "</script><script>alert(4)</script> \u2028\u2029 &amp; <!-- -->"
     p = add_paper(G, weird)
     m = add_entity(G, "Method", "m", "%%VIS_JS%% </SCRIPT>", (weird,))
-    add_statement(G, p, "proposes", m, p, weird)
+    add_statement(G, p, "proposes", m, p, weird + "!")
     out = tmp_path / "w.html"
     write_html(G, out)
     text, col = _parse(out)
     assert text.lower().count("</script") == 3
     data = _data(col)
-    assert {n["label"] for n in data["nodes"]} == {weird, "%%VIS_JS%% </SCRIPT>"}
-    assert data["edges"][0]["statements"][0]["evidence"] == weird
+    assert {n.get("label") or n.get("title") for n in data["nodes"]} == {weird, "%%VIS_JS%% </SCRIPT>"}
+    assert data["statements"][0][8] == weird + "!"
 
 
-def test_max_nodes_keeps_most_connected(tmp_path):
+def test_max_nodes_keeps_entities_with_most_papers(tmp_path):
     G = make_big_graph(2400)
     assert G.number_of_nodes() == 3000
     out = tmp_path / "big.html"
-    counts = write_html(G, out, max_nodes=300)
-    assert counts["nodes"] == 300 and counts["truncated"] is True
+    counts = write_html(G, out, max_nodes=100)
+    assert counts["entities"] == 100 and counts["truncated"] is True
     data = _data(_parse(out)[1])
     ids = {n["id"] for n in data["nodes"]}
     ents = [n for n in G if G.nodes[n]["type"] != "Paper"]
     paper_count = {e: len({d["paper"] for *_, d in G.in_edges(e, data=True)} | {d["paper"] for *_, d in G.out_edges(e, data=True)}) for e in ents}
-    top = sorted(ents, key=lambda e: -paper_count[e])[:20]
-    assert set(top) <= ids
-    # papers are drawn, and every drawn paper is linked to a drawn entity
-    papers = [n for n in ids if n.startswith("paper/")]
-    assert len(papers) > 100
-    linked = {e["from"] for e in data["edges"]} | {e["to"] for e in data["edges"]}
-    assert set(papers) <= linked
-    # every drawn edge has both ends drawn
-    assert all(e["from"] in ids and e["to"] in ids for e in data["edges"])
+    top = sorted(ents, key=lambda e: (-paper_count[e], e))[:100]
+    assert {n["id"] for n in data["nodes"][:100]} == set(top)
+    # the papers carried are exactly those of the kept entities
+    linked = {d["paper"] for e in top for *_, d in list(G.in_edges(e, data=True)) + list(G.out_edges(e, data=True))}
+    assert {i for i in ids if i.startswith("paper/")} == linked
+    # every statement has both ends and its paper in the page
+    assert all(max(s[0], s[2], s[3]) < len(data["nodes"]) for s in data["statements"])
 
 
 def test_default_limit_and_no_limit(tmp_path):
     G = make_big_graph(2400)
-    assert write_html(G, tmp_path / "a.html")["nodes"] == 1500
+    assert write_html(G, tmp_path / "a.html")["entities"] == 600  # fewer than 1500: all
     c = write_html(G, tmp_path / "b.html", max_nodes=None)
     assert c["nodes"] == 3000 and c["statements"] == G.number_of_edges()
 
 
+def test_default_minimum_papers_keeps_the_overview_small(tmp_path):
+    G = make_big_graph(2400)
+    write_html(G, tmp_path / "a.html")
+    data = _data(_parse(tmp_path / "a.html")[1])
+    counts = [n["papers"] for n in data["nodes"][: data["n_entities"]]]
+    shown = sum(1 for c in counts if c >= data["min_papers"])
+    assert data["min_papers"] > 1 and 0 < shown <= 300
+
+
 def test_focus_and_hops():
     G = make_small_graph()
-    # by alias, case-insensitive
     assert resolve_node(G, "resnet50") == "method/resnet-50"
     assert resolve_node(G, "CIFAR-10") == "dataset/cifar-10"
-    hop0 = select_nodes(G, focus="ResNet-50", hops=0)
-    assert hop0 == ["method/resnet-50"]
+    assert select_nodes(G, focus="ResNet-50", hops=0) == ["method/resnet-50"]
     hop1 = set(select_nodes(G, focus="ResNet-50", hops=1))
     p1 = _pid("Deep residual learning beats transformers on CIFAR-10")
     p3 = _pid("Vision transformers on a budget")
     assert hop1 == {"method/resnet-50", "method/vit", p1, p3}
     hop2 = set(select_nodes(G, focus="ResNet-50", hops=2))
     assert {"dataset/cifar-10", "hardware/gpu", "task/image-classification", _pid(XSS_TITLE)} <= hop2
-    assert select_nodes(G, focus="resnet 50", hops=2, max_nodes=3)[0] == "method/resnet-50"
-    assert len(select_nodes(G, focus="resnet 50", hops=2, max_nodes=3)) == 3
+    capped = select_nodes(G, focus="resnet 50", hops=2, max_nodes=3)
+    assert capped[0] == "method/resnet-50" and sum(1 for n in capped if not n.startswith("paper/")) == 3
     with pytest.raises(ValueError):
         select_nodes(G, focus="no such thing")
 
 
-def test_focus_write(tmp_path):
+def test_focus_write_opens_on_the_node(tmp_path):
     G = make_small_graph()
     c = write_html(G, tmp_path / "f.html", focus="GPU", hops=1)
-    assert c["nodes"] == 2 and c["edges"] == 1 and c["truncated"] is True
+    assert c["nodes"] == 2 and c["truncated"] is True
+    data = _data(_parse(tmp_path / "f.html")[1])
+    assert data["focus"] == "hardware/gpu"
 
 
 def test_types_restrict_entities(tmp_path):
@@ -287,20 +353,42 @@ def test_types_restrict_entities(tmp_path):
     ids = set(select_nodes(G, types=["Dataset"]))
     assert "dataset/cifar-10" in ids
     assert not any(i.startswith(("method/", "hardware/", "task/")) for i in ids)
-    assert {n for n in ids if n.startswith("paper/")} == {n for n in G if n.startswith("paper/")}
     c = write_html(G, tmp_path / "t.html", types=("Method",))
     data = _data(_parse(tmp_path / "t.html")[1])
     assert {n["type"] for n in data["nodes"]} == {"Paper", "Method"}
-    assert c["edges"] == len(data["edges"])
-    assert {e["predicate"] for e in data["edges"]} == {"proposes", "mentions", "outperforms", "extends"}
+    assert {data["predicates"][s[1]] for s in data["statements"]} == {"proposes", "mentions", "outperforms", "extends"}
+    assert c["statements"] == len(data["statements"])
     with pytest.raises(ValueError):
         select_nodes(G, types=["Author"])
 
 
-def test_empty_graph(tmp_path):
+def test_empty_graph_and_papers_without_entities(tmp_path):
     c = write_html(nx.MultiDiGraph(), tmp_path / "e.html")
     assert c["nodes"] == 0 and c["edges"] == 0
     assert _data(_parse(tmp_path / "e.html")[1])["nodes"] == []
+    G = nx.MultiDiGraph()
+    add_paper(G, "Lonely paper")
+    assert write_html(G, tmp_path / "l.html")["papers"] == 1
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Sep 11", "09-11"), ("Sept 3", "09-03"), ("2024-09-11", "2024-09-11"), ("2024-9", "2024-09-01"),
+    ("2024", "2024-01-01"), ("Sep 11, 2024", "2024-09-11"), ("11 Sep 2024", "2024-09-11"),
+    (None, None), ("someday", None), ("Foo 11", None), ("2024-13-01", None),
+])
+def test_date_key(text, key):
+    assert date_key(text) == key
+
+
+def test_year_less_dates_compare_with_dated_ones(tmp_path):
+    G = nx.MultiDiGraph()
+    m = add_entity(G, "Method", "m", "M")
+    for title, date in (("a", "Sep 11"), ("b", "2024-03-17"), ("c", None)):
+        p = add_paper(G, title, date=date)
+        add_statement(G, p, "mentions", m, p, "x")
+    write_html(G, tmp_path / "d.html")
+    keys = {n["title"]: n["dk"] for n in _data(_parse(tmp_path / "d.html")[1])["nodes"] if n["type"] == "Paper"}
+    assert keys == {"a": "09-11", "b": "03-17", "c": None}
 
 
 def test_atomic_write_replaces(tmp_path):

@@ -123,7 +123,7 @@ def select_nodes(
     """The nodes a page carries, entities first (most papers first), then papers.
 
     Without `focus`: the `max_nodes` entities of `types` with most papers, their papers, and
-    (when the graph has no entity at all) every paper. With `focus` (id, label or alias): the
+    the papers linked to no entity at all. With `focus` (id, label or alias): the
     nodes within `hops` links of it, at most `max_nodes` entities, nearest first.
     """
     if max_nodes is not None and max_nodes < 1:
@@ -145,8 +145,7 @@ def select_nodes(
         return entities + papers
     entities = sorted((n for n in allowed if not is_paper(G, n)), key=lambda n: (-size.get(n, 0), str(n)))
     entities = entities[:max_nodes]
-    if entities:
-        linked = set().union(*(papers_of[e] for e in entities))
-    else:
-        linked = {n for n in allowed if is_paper(G, n)}
+    linked = set().union(*(papers_of[e] for e in entities)) if entities else set()
+    with_entity = set().union(*papers_of.values()) if papers_of else set()
+    linked.update(n for n in allowed if is_paper(G, n) and n not in with_entity)  # searchable still
     return entities + sorted(linked, key=str)

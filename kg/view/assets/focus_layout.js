@@ -1,14 +1,16 @@
 // Neighbourhoods and their layouts. Focus views draw nodes as vis-network boxes holding their
 // label; a box is fixed in canvas units, so boxes placed apart stay apart at every zoom.
-var FOCUS_PAPERS = 30, FOCUS_ENTITIES = 30, FOCUS_MIN_ENTITIES = 12;
-var BOX_FONT = 13, BOX_FACE = "sans-serif", BOX_MARGIN = 6, ROW = BOX_FONT + 2 * BOX_MARGIN + 10, COLUMN_GAP = 70;
+var FOCUS_PAPERS = 22, FOCUS_ENTITIES = 30, FOCUS_MIN_ENTITIES = 12;
+// vis-network's bounding box of a box node: its text, its margin, and 6 px more on each side
+var BOX_FONT = 13, BOX_FACE = "sans-serif", BOX_MARGIN = 3, BOX_EXTRA = 6, COLUMN_GAP = 70;
+var ROW = BOX_FONT + 2 * (BOX_MARGIN + BOX_EXTRA) + 4;
 var PAPER_CHARS = 56, ENTITY_CHARS = 32;
 
 function boxLabel(i) { return shorten(nameOf(i), isPaper(i) ? PAPER_CHARS : ENTITY_CHARS); }
 function boxWidth(i, bold) {
-  return textWidth(boxLabel(i), (bold ? "bold " : "") + BOX_FONT + "px " + BOX_FACE) + 2 * BOX_MARGIN + 4;
+  return textWidth(boxLabel(i), (bold ? "bold " : "") + BOX_FONT + "px " + BOX_FACE) + 2 * (BOX_MARGIN + BOX_EXTRA) + 2;
 }
-function boxHeight() { return BOX_FONT + 2 * BOX_MARGIN + 4; }
+function boxHeight() { return BOX_FONT + 2 * (BOX_MARGIN + BOX_EXTRA); }
 
 // Entities of paper p reached through statements the filters keep (without `except`).
 function entitiesOfPaper(p, except) {

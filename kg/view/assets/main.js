@@ -118,9 +118,9 @@ var focusNet = new vis.Network(focusContainer, { nodes: [], edges: [] }, netOpti
 api.focusNetwork = focusNet;
 var focusEdgeStatements = new Map(), focusInfo = null;
 function boxNode(i, pos, main) {
-  var n = NODES[i], c = isPaper(i) ? "#eef0f4" : fillColor(i);
+  var n = NODES[i], c = isPaper(i) ? "#eef0f4" : typeColor(n.type);  // focus views colour by type
   return { id: i, x: pos.x, y: pos.y, label: boxLabel(i), shape: "box", title: nodeTip(i), margin: BOX_MARGIN,
-           font: { size: BOX_FONT, face: BOX_FACE, color: isPaper(i) ? "#222" : "#fff", bold: { size: BOX_FONT, face: BOX_FACE, color: "#fff" }, multi: main ? "markdown" : false },
+           font: { size: BOX_FONT, face: BOX_FACE, color: isPaper(i) && !main ? "#222" : "#fff" },
            borderWidth: main ? 3 : 1, color: { background: main ? "#333" : c, border: isPaper(i) ? "#9aa5b8" : "rgba(0,0,0,0.3)",
                                                highlight: { background: main ? "#333" : c, border: "#000" } } };
 }
@@ -156,9 +156,21 @@ function renderFocus(i) {
     });
   });
   focusInfo = info;
+  focusInfo.pos = pos;
   focusNet.setData({ nodes: nodes, edges: edges });
-  focusNet.fit({ animation: false });
-  if (focusNet.getScale() > 1.25) focusNet.moveTo({ scale: 1.25, animation: false });
+}
+// Fit the focus view from the layout's own boxes (vis measures boxes only once drawn).
+function fitFocus() {
+  var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, h = boxHeight();
+  focusInfo.pos.forEach(function (xy, j) {
+    var w = boxWidth(j, j === state.node);
+    minX = Math.min(minX, xy.x - w / 2); maxX = Math.max(maxX, xy.x + w / 2);
+    minY = Math.min(minY, xy.y - h / 2); maxY = Math.max(maxY, xy.y + h / 2);
+  });
+  focusNet.setSize("100%", "100%");
+  var W = focusContainer.clientWidth, H = focusContainer.clientHeight;
+  var scale = Math.min(1.25, (W - 40) / Math.max(1, maxX - minX), (H - 40) / Math.max(1, maxY - minY));
+  focusNet.moveTo({ position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale: scale, animation: false });
 }
 focusNet.on("click", function (p) {
   if (p.nodes && p.nodes.length) { if (p.nodes[0] !== state.node) go({ node: p.nodes[0] }, true); else showNode(p.nodes[0]); }
@@ -197,9 +209,11 @@ onState = function (old, next) {
   if (filtersChanged) refreshOverview(old);
   syncControls();
   if (next.node !== null) {
-    if (filtersChanged || !old || old.node !== next.node) renderFocus(next.node);
-    showMode(true);
+    var moved = filtersChanged || !old || old.node !== next.node;
     showNode(next.node);
+    if (moved) renderFocus(next.node);
+    showMode(true);
+    if (moved) fitFocus();
   } else {
     showMode(false);
     if (old && old.node !== null) panel.hidden = true;
@@ -219,6 +233,8 @@ api.activeNetwork = function () { return state.node === null ? overview : focusN
 api.selectedNode = function () { return state.node === null ? null : NODES[state.node].id; };
 api.focusNodes = function () { return focusNet.body.data.nodes.getIds().map(function (i) { return NODES[i].id; }); };
 api.labels = overviewLabels;
+api.indexOf = function (id) { return byId.get(id); };
+api.nodeId = function (i) { return NODES[i].id; };
 api.drawnLabels = function () { return overviewLabels.drawn; };
 api.matches = function (text) { return matches(text, 50).map(function (i) { return NODES[i].id; }); };
 api.select = function (id) { if (!byId.has(id)) return false; go({ node: byId.get(id) }, true); return true; };

@@ -16,7 +16,7 @@ function visiblePapersOf(e) {
 
 function encodeState(s) {
   var q = [];
-  var add = function (k, v) { q.push(k + "=" + encodeURIComponent(v)); };
+  var add = function (k, v) { q.push(k + "=" + encodeURIComponent(v).replace(/%2C/g, ",")); };  // names hold no comma
   if (s.node !== null) add("node", NODES[s.node].id);
   if (s.types.size !== ALL_TYPES.length) add("types", ALL_TYPES.filter(function (t) { return s.types.has(t); }).join(","));
   if (s.rels.size !== DATA.predicates.length) add("rels", DATA.predicates.filter(function (p) { return s.rels.has(p); }).join(","));
