@@ -95,28 +95,33 @@ def _core_positions(H: nx.Graph, core: list, radius: dict, community: dict) -> d
     return {n: ((x - cx) / span * side, (y - cy) / span * side) for n, x, y in zip(core, xs, ys)}
 
 
-def _satellites(rest: list, papers_of: dict, anchors: dict, radius: dict, outer: float) -> dict:
-    """Entities outside the core: a sunflower around the mean of their papers' anchors;
-    entities none of whose papers touch the core fill a ring outside it."""
-    groups: dict[tuple, list] = defaultdict(list)
-    lonely = []
-    for e in rest:
+def _halo(rest: list, papers_of: dict, anchors: dict, radius: dict, inner: float) -> dict:
+    """Entities outside the core go on rings around it, each at about the angle of its papers'
+    anchors (so beside its community), evenly spaced, so they never overlap."""
+    if not rest:
+        return {}
+    angle = {}
+    for i, e in enumerate(rest):
         pts = [anchors[p] for p in sorted(papers_of[e], key=str) if p in anchors]
-        if not pts:
-            lonely.append(e)
-            continue
-        key = (round(sum(x for x, _ in pts) / len(pts), 1), round(sum(y for _, y in pts) / len(pts), 1))
-        groups[key].append(e)
+        if pts:
+            angle[e] = math.atan2(sum(y for _, y in pts), sum(x for x, _ in pts)) % (2 * math.pi)
+        else:  # none of its papers touches the core: spread around
+            angle[e] = (i * GOLDEN) % (2 * math.pi)
+    ordered = sorted(rest, key=angle.__getitem__)  # stable: ties keep the entities' order
+    step = 2 * max(radius[e] for e in rest) + GAP
+    rings = max(1, math.ceil(len(ordered) * step / (2 * math.pi * (inner + step))))
+    while True:  # outer rings are longer: the innermost one must still hold its share
+        per_ring = math.ceil(len(ordered) / rings)
+        if per_ring * step <= 2 * math.pi * (inner + step):
+            break
+        rings += 1
     pos = {}
-    for (ax, ay), members in groups.items():
-        step = 2 * max(radius[m] for m in members) + GAP
-        for i, e in enumerate(members, start=1):
-            r = step * math.sqrt(i + 2)
-            pos[e] = (ax + r * math.cos(i * GOLDEN), ay + r * math.sin(i * GOLDEN))
-    step = 2 * NODE_MIN + GAP
-    for i, e in enumerate(lonely):
-        r = outer + step * math.sqrt(i + 1) * 2
-        pos[e] = (r * math.cos(i * GOLDEN), r * math.sin(i * GOLDEN))
+    for ring in range(rings):
+        members = ordered[ring::rings]
+        r = inner + step * (ring + 1)
+        for slot, e in enumerate(members):  # even slots, turned so the first sits at its angle
+            a = angle[members[0]] + 2 * math.pi * slot / len(members)
+            pos[e] = (r * math.cos(a), r * math.sin(a))
     return pos
 
 
@@ -136,12 +141,15 @@ def _close_pairs(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> tuple[np.ndarra
     return i, j
 
 
-def remove_overlaps(pos: dict, radius: dict, order: list, rounds: int = 60) -> dict:
-    """Push apart discs closer than their radii plus GAP; the bigger disc moves less."""
+def remove_overlaps(pos: dict, radius: dict, order: list, rounds: int = 200) -> dict:
+    """Push apart discs closer than their radii plus GAP; the bigger disc moves less. Where a
+    crowd does not clear within 20 rounds, the whole picture is spread by 10%."""
     x = np.array([pos[n][0] for n in order], dtype=float)
     y = np.array([pos[n][1] for n in order], dtype=float)
     r = np.array([radius[n] for n in order], dtype=float)
-    for _ in range(rounds):
+    for round_ in range(rounds):
+        if round_ and round_ % 20 == 0:
+            x, y = x * 1.1, y * 1.1
         i, j = _close_pairs(x, y, r)
         vx, vy = x[j] - x[i], y[j] - y[i]
         d = np.hypot(vx, vy)
@@ -176,6 +184,7 @@ def overview_positions(entities: list, papers_of: dict, H: nx.Graph, radius: dic
             members[p].append(pos[e])
     for p, pts in members.items():
         anchors[p] = (sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts))
-    outer = max((math.hypot(*xy) for xy in pos.values()), default=0.0) + 2 * NODE_MAX
-    pos.update(_satellites([e for e in entities if e not in core_set], papers_of, anchors, radius, outer))
-    return remove_overlaps(pos, radius, entities)
+    pos = remove_overlaps(pos, radius, core)
+    inner = max((math.hypot(*xy) + radius[n] for n, xy in pos.items()), default=0.0) + GAP
+    pos.update(_halo([e for e in entities if e not in core_set], papers_of, anchors, radius, inner))
+    return pos

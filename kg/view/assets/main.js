@@ -39,24 +39,13 @@ var entityEdges = [];  // outperforms / extends between entities, one per (subje
     entityEdges[seen.get(key)].ks.push(k);
   });
 })();
-var overviewNodes = new vis.DataSet(NODES.slice(0, NE).map(function (n, i) {
-  return { id: i, x: n.x, y: n.y, size: n.r, shape: SHAPES[n.type] || SHAPES.Other, title: nodeTip(i), hidden: false,
-           color: { background: fillColor(i), border: "rgba(0,0,0,0.35)", highlight: { background: fillColor(i), border: "#000" } } };
-}));
-var overviewEdges = new vis.DataSet(DATA.edges.map(function (e, k) {
-  return { id: "u" + k, from: e[0], to: e[1], width: 0.5 + Math.log2(e[2]), color: { color: "rgba(120,130,150,0.22)", highlight: "#333", hover: "#555" },
-           title: el("div", e[2] + " paper" + (e[2] === 1 ? "" : "s") + " use both") };
-}).concat(entityEdges.map(function (e, k) {
-  return { id: "r" + k, from: e.a, to: e.b, width: 1 + Math.log2(e.ks.length), arrows: { to: { enabled: true, scaleFactor: 0.5 } },
-           color: { color: predColor(e.pred), opacity: 0.8, highlight: "#000" }, title: el("div", predName(e.pred) + " (" + e.ks.length + ")") };
-})));
-var overview = new vis.Network(document.getElementById("kg-network"), { nodes: overviewNodes, edges: overviewEdges }, netOptions);
-api.network = overview;
-var overviewLabels = new Labeller(overview);
-overviewLabels.visible = function (i) { return nodeShown[i]; };
-var nodeShown = new Array(NE).fill(true), edgeShown = new Map();
+// The fragment's state, else the node the page was written for; known before the overview is
+// built so that it is built as shown (updating a DataSet item by item costs far more).
+state = decodeState(location.hash);
+if (state.node === null && !location.hash && DATA.focus !== null && byId.has(DATA.focus)) state.node = byId.get(DATA.focus);
 
-function refreshOverview(old) {
+var nodeShown = new Array(NE).fill(true), edgeShown = new Map();
+function computeVisibility() {
   var shownPapers = new Set();
   for (var i = 0; i < NE; i++) {
     var ps = visiblePapersOf(i);
@@ -65,22 +54,66 @@ function refreshOverview(old) {
     if (nodeShown[i]) ps.forEach(function (p) { shownPapers.add(p); });
   }
   papersSeen = shownPapers;
-  var nu = [];
-  overviewNodes.forEach(function (n) {
-    var h = !nodeShown[n.id];
-    if (n.hidden !== h || !old || old.color !== state.color) nu.push({ id: n.id, hidden: h, color: { background: fillColor(n.id), border: "rgba(0,0,0,0.35)", highlight: { background: fillColor(n.id), border: "#000" } } });
-  });
+}
+function usageHidden(k) { var e = DATA.edges[k]; return !nodeShown[e[0]] || !nodeShown[e[1]]; }
+function claimHidden(k) { var e = entityEdges[k]; return !nodeShown[e.a] || !nodeShown[e.b] || !e.ks.some(statementShown); }
+function nodeColor(i) { return { background: fillColor(i), border: "rgba(0,0,0,0.35)", highlight: { background: fillColor(i), border: "#000" } }; }
+
+computeVisibility();
+function nodeItem(i) {
+  var n = NODES[i];
+  return { id: i, x: n.x, y: n.y, size: n.r, shape: SHAPES[n.type] || SHAPES.Other, title: nodeTip(i), hidden: false, color: nodeColor(i) };
+}
+// Like edges, the DataSet holds the entities shown only.
+var nodeInSet = new Array(NE).fill(false);
+var overviewNodes = new vis.DataSet(visibleEntities().map(function (i) { nodeInSet[i] = true; return nodeItem(i); }));
+// Edges cost vis-network far more than nodes, so its DataSet holds only the edges shown.
+function edgeItem(id) {
+  var k = parseInt(id.slice(1), 10);
+  if (id[0] === "u") {
+    var u = DATA.edges[k];
+    return { id: id, from: u[0], to: u[1], width: 0.5 + Math.log2(u[2]), color: { color: "rgba(120,130,150,0.22)", highlight: "#333", hover: "#555" },
+             title: el("div", u[2] + " paper" + (u[2] === 1 ? "" : "s") + " use both") };
+  }
+  var e = entityEdges[k];
+  return { id: id, from: e.a, to: e.b, width: 1 + Math.log2(e.ks.length), arrows: { to: { enabled: true, scaleFactor: 0.5 } },
+           color: { color: predColor(e.pred), opacity: 0.8, highlight: "#000" }, title: el("div", predName(e.pred) + " (" + e.ks.length + ")") };
+}
+var edgeIds = DATA.edges.map(function (e, k) { return "u" + k; }).concat(entityEdges.map(function (e, k) { return "r" + k; }));
+function edgeHidden(id) { var k = parseInt(id.slice(1), 10); return id[0] === "u" ? usageHidden(k) : claimHidden(k); }
+var overviewEdges = new vis.DataSet(edgeIds.filter(function (id) {
+  var shown = !edgeHidden(id);
+  edgeShown.set(id, shown);
+  return shown;
+}).map(edgeItem));
+var overview = new vis.Network(document.getElementById("kg-network"), { nodes: overviewNodes, edges: overviewEdges }, netOptions);
+api.network = overview;
+api.timings.network = performance.now();
+var overviewLabels = new Labeller(overview);
+overviewLabels.visible = function (i) { return nodeShown[i]; };
+
+// Apply the filters to the overview: only the items whose visibility or colour changed.
+function refreshOverview(old) {
+  computeVisibility();
+  var recolour = old && old.color !== state.color, nu = [], eu = [], gone = [], added = [];
+  for (var i = 0; i < NE; i++) {
+    if (nodeShown[i] && !nodeInSet[i]) added.push(nodeItem(i));
+    else if (!nodeShown[i] && nodeInSet[i]) gone.push(i);
+    else if (nodeShown[i] && recolour) nu.push({ id: i, color: nodeColor(i) });
+    nodeInSet[i] = nodeShown[i];
+  }
+  if (gone.length) overviewNodes.remove(gone);
+  if (added.length) overviewNodes.add(added);
   if (nu.length) overviewNodes.update(nu);
-  var eu = [];
-  DATA.edges.forEach(function (e, k) {
-    var h = !nodeShown[e[0]] || !nodeShown[e[1]];
-    if (edgeShown.get("u" + k) !== !h) { edgeShown.set("u" + k, !h); eu.push({ id: "u" + k, hidden: h }); }
+  gone = [];
+  edgeIds.forEach(function (id) {
+    var shown = !edgeHidden(id);
+    if (edgeShown.get(id) === shown) return;
+    edgeShown.set(id, shown);
+    if (shown) eu.push(edgeItem(id)); else gone.push(id);
   });
-  entityEdges.forEach(function (e, k) {
-    var h = !nodeShown[e.a] || !nodeShown[e.b] || !e.ks.some(statementShown);
-    if (edgeShown.get("r" + k) !== !h) { edgeShown.set("r" + k, !h); eu.push({ id: "r" + k, hidden: h }); }
-  });
-  if (eu.length) overviewEdges.update(eu);
+  if (gone.length) overviewEdges.remove(gone);
+  if (eu.length) overviewEdges.add(eu);
   overviewLabels.setItems(overviewItems());
 }
 function overviewItems() {
@@ -259,11 +292,8 @@ document.addEventListener("keydown", function (ev) {
   if (ev.key === "Escape" && state.node !== null && document.activeElement !== searchInput) go({ node: null }, true);
 });
 
-// ---- start: the fragment's state, else the node the page was written for
+// ---- start
 api.timings.data = performance.now();
-var initial = decodeState(location.hash);
-if (initial.node === null && !location.hash && DATA.focus !== null && byId.has(DATA.focus)) initial.node = byId.get(DATA.focus);
-state = initial;
 onState(null, state);
 fitOverview(false);
 overview.once("afterDrawing", function () {

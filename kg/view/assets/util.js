@@ -2,6 +2,7 @@
 var DATA = JSON.parse(document.getElementById("kg-data").textContent);
 var api = window.kgView = { ready: false, timings: { start: performance.now() } };
 var NODES = DATA.nodes, NE = DATA.n_entities, ST = DATA.statements;
+api.timings.parsed = performance.now();
 // statement fields
 var S_SUBJ = 0, S_PRED = 1, S_OBJ = 2, S_PAPER = 3, S_START = 4, S_END = 5, S_CONF = 6, S_RULE = 7, S_EVID = 8;
 var SHAPES = { Method: "dot", Dataset: "diamond", Task: "triangle", Hardware: "triangleDown", Other: "star", Paper: "square" };
