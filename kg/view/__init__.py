@@ -61,7 +61,7 @@ def write_html(
         "statements": len(data["statements"]),
         "communities": len(data["communities"]),
         "total_nodes": G.number_of_nodes(),
-        "total_statements": G.number_of_edges(),
+        "total_statements": data["total"]["statements"],
         "truncated": len(data["nodes"]) < G.number_of_nodes(),
     }
 

@@ -22,6 +22,7 @@ SPACING = 60.0  # canvas units per core entity, along each axis of the layout's 
 NODE_MIN, NODE_MAX = 5.0, 34.0  # node radius in canvas units
 GAP = 6.0  # free space kept between two nodes' discs
 GOLDEN = math.pi * (3 - math.sqrt(5))
+NEIGHBOURS = 10  # strongest co-usage links per entity that communities and layout use
 
 
 def node_radius(papers: int, most: int) -> float:
@@ -43,10 +44,10 @@ def co_usage(papers_of: dict[Hashable, set]) -> Counter:
     return weights
 
 
-def weighted_graph(entities: Sequence, weights: Counter) -> nx.Graph:
+def weighted_graph(entities: Sequence, edges: list[tuple]) -> nx.Graph:
     H = nx.Graph()
     H.add_nodes_from(entities)
-    H.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
+    H.add_weighted_edges_from(edges)
     return H
 
 
@@ -59,14 +60,15 @@ def communities(H: nx.Graph) -> list[list]:
     return groups
 
 
-def backbone(weights: Counter, rank: dict, per_node: int = 3) -> list[tuple]:
-    """The co-usage edges worth drawing: each entity's `per_node` strongest links (so every
-    entity keeps a tie to its cluster) plus every link shared by at least 3 papers."""
+def backbone(weights: Counter, rank: dict, per_node: int = 4) -> list[tuple]:
+    """The co-usage edges worth drawing: each entity's `per_node` strongest links (ties: the
+    bigger neighbour), so every entity keeps its ties to its cluster and the page at most
+    `per_node` edges per entity (a global weight threshold keeps every pair of big hubs)."""
     best: dict[Any, list] = defaultdict(list)
     for (a, b), w in weights.items():
         best[a].append((-w, rank[b], b))
         best[b].append((-w, rank[a], a))
-    keep = {pair for pair, w in weights.items() if w >= 3}
+    keep = set()
     for a, links in best.items():
         for _, _, b in sorted(links)[:per_node]:
             keep.add((a, b) if (a, b) in weights else (b, a))
@@ -95,6 +97,14 @@ def _core_positions(H: nx.Graph, core: list, radius: dict, community: dict) -> d
     return {n: ((x - cx) / span * side, (y - cy) / span * side) for n, x, y in zip(core, xs, ys)}
 
 
+def _mean(points: list[tuple]) -> tuple[float, float]:
+    sx = sy = 0.0
+    for x, y in points:
+        sx += x
+        sy += y
+    return sx / len(points), sy / len(points)
+
+
 def _halo(rest: list, papers_of: dict, anchors: dict, radius: dict, inner: float) -> dict:
     """Entities outside the core go on rings around it, each at about the angle of its papers'
     anchors (so beside its community), evenly spaced, so they never overlap."""
@@ -102,9 +112,10 @@ def _halo(rest: list, papers_of: dict, anchors: dict, radius: dict, inner: float
         return {}
     angle = {}
     for i, e in enumerate(rest):
-        pts = [anchors[p] for p in sorted(papers_of[e], key=str) if p in anchors]
+        pts = [anchors[p] for p in papers_of[e] if p in anchors]
         if pts:
-            angle[e] = math.atan2(sum(y for _, y in pts), sum(x for x, _ in pts)) % (2 * math.pi)
+            mx, my = _mean(sorted(pts))  # sorted: the float sum does not depend on set order
+            angle[e] = math.atan2(my, mx) % (2 * math.pi)
         else:  # none of its papers touches the core: spread around
             angle[e] = (i * GOLDEN) % (2 * math.pi)
     ordered = sorted(rest, key=angle.__getitem__)  # stable: ties keep the entities' order
@@ -183,7 +194,7 @@ def overview_positions(entities: list, papers_of: dict, H: nx.Graph, radius: dic
         for p in papers_of[e]:
             members[p].append(pos[e])
     for p, pts in members.items():
-        anchors[p] = (sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts))
+        anchors[p] = _mean(pts)
     pos = remove_overlaps(pos, radius, core)
     inner = max((math.hypot(*xy) + radius[n] for n, xy in pos.items()), default=0.0) + GAP
     pos.update(_halo([e for e in entities if e not in core_set], papers_of, anchors, radius, inner))

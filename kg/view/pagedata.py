@@ -70,6 +70,39 @@ def _offset(value: Any) -> int:
     return int(value) if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
+def statement_count(G: nx.MultiDiGraph) -> int:
+    """G.number_of_edges() without summing every node's degree (seconds on big graphs)."""
+    return sum(len(keys) for _, nbrs in G.adjacency() for keys in nbrs.values())
+
+
+def _statements(G: nx.MultiDiGraph, index: dict, records: list, keep_papers: set) -> tuple[list, list, list]:
+    """(predicates, rules, statements): one row per statement between carried nodes read from a
+    carried paper: [subject, predicate, object, paper, start, end, confidence, rule, evidence]
+    (indexes into nodes, predicates and rules; evidence None when it is its span)."""
+    predicates = list(PREDICATES)
+    pred_index = {p: i for i, p in enumerate(predicates)}
+    rules: dict[str, int] = {}
+    texts = {p: (records[index[p]]["title"], records[index[p]]["abstract"]) for p in keep_papers}
+    rows = []
+    for u, v, d in G.edges(data=True):  # the graph's own order: deterministic for one graph
+        iu, iv, paper = index.get(u), index.get(v), d.get("paper")
+        if iu is None or iv is None or paper not in texts:
+            continue
+        pred = str(d.get("predicate", "related"))
+        if pred not in pred_index:
+            pred_index[pred] = len(predicates)
+            predicates.append(pred)
+        start, end = _offset(d.get("start")), _offset(d.get("end"))
+        evidence = d.get("evidence")
+        evidence = "" if evidence is None else str(evidence)
+        title, abstract = texts[paper]
+        source = title if start < 0 else abstract[start:end]
+        rule = str(d.get("rule") or "")
+        rows.append([iu, pred_index[pred], iv, index[paper], start, end, _number(d.get("confidence")),
+                     rules.setdefault(rule, len(rules)), None if evidence == source else evidence])
+    return predicates, list(rules), rows
+
+
 def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focus: Any = None) -> dict:
     """The page's data for `nodes` (entities first, then papers, as select_nodes orders them)."""
     entities = [n for n in nodes if not is_paper(G, n)]
@@ -81,7 +114,10 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
     index = {n: i for i, n in enumerate(order)}
 
     weights = layout.co_usage(local)
-    H = layout.weighted_graph(entities, weights)
+    rank = {e: i for i, e in enumerate(entities)}
+    # Communities and layout work on each entity's strongest links: on big graphs every pair of
+    # hubs shares papers, and the full co-usage graph is dense.
+    H = layout.weighted_graph(entities, layout.backbone(weights, rank, per_node=layout.NEIGHBOURS))
     groups = layout.communities(H)
     most = max(total.values(), default=1)
     radius = {e: layout.node_radius(total[e], most) for e in entities}
@@ -104,25 +140,8 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
                         "code": str_list(d.get("code")), "sources": str_list(d.get("sources")),
                         "abstract": str(d.get("abstract") or "")})
 
-    predicates = list(PREDICATES)
-    rules: dict[str, int] = {}
-    statements = []
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda t: str(t[2])):
-        paper = d.get("paper")
-        if u not in index or v not in index or paper not in keep_papers:
-            continue
-        pred = str(d.get("predicate", "related"))
-        if pred not in predicates:
-            predicates.append(pred)
-        start, end = _offset(d.get("start")), _offset(d.get("end"))
-        evidence = "" if d.get("evidence") is None else str(d.get("evidence"))
-        source = records[index[paper]]["title"] if start < 0 else records[index[paper]]["abstract"][start:end]
-        rule = str(d.get("rule") or "")
-        statements.append([index[u], predicates.index(pred), index[v], index[paper], start, end,
-                           _number(d.get("confidence")), rules.setdefault(rule, len(rules)),
-                           None if evidence == source else evidence])
+    predicates, rules, statements = _statements(G, index, records, keep_papers)
 
-    rank = {e: i for i, e in enumerate(entities)}
     names = [", ".join(str(G.nodes[n].get("label") or n) for n in g[:3]) for g in groups]
     return {
         "title": title,
@@ -130,9 +149,9 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
         "types": list(NODE_TYPES),
         "entity_types": list(ENTITY_TYPES),
         "predicates": predicates,
-        "rules": list(rules),
+        "rules": rules,
         "colors": dict(TYPE_COLOURS),
-        "total": {"nodes": G.number_of_nodes(), "statements": G.number_of_edges()},
+        "total": {"nodes": G.number_of_nodes(), "statements": statement_count(G)},
         "nodes": records,
         "n_entities": len(entities),
         "statements": statements,

@@ -43,16 +43,17 @@ def is_paper(G: nx.MultiDiGraph, n: Any) -> bool:
 def entity_papers(G: nx.MultiDiGraph) -> dict[Any, set]:
     """The distinct papers of every entity: those it is linked to, and those a statement
     touching it was read from."""
-    papers: dict[Any, set] = {n: set() for n in G.nodes if not is_paper(G, n)}
-    for u, v, d in G.edges(data=True):
-        p = d.get("paper")
+    paper_set = {n for n, t in G.nodes(data="type") if t == "Paper"}
+    papers: dict[Any, set] = {n: set() for n in G.nodes if n not in paper_set}
+    for u, v, p in G.edges(data="paper"):
         for x, other in ((u, v), (v, u)):
-            if x not in papers:
+            found = papers.get(x)
+            if found is None:
                 continue
-            if p is not None and p in G and is_paper(G, p):
-                papers[x].add(p)
-            if is_paper(G, other):
-                papers[x].add(other)
+            if p in paper_set:
+                found.add(p)
+            if other in paper_set:
+                found.add(other)
     return papers
 
 

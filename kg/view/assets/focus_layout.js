@@ -12,16 +12,23 @@ function boxWidth(i, bold) {
 }
 function boxHeight() { return BOX_FONT + 2 * (BOX_MARGIN + BOX_EXTRA); }
 
-// Entities of paper p reached through statements the filters keep (without `except`).
+// Entities of paper p reached through statements the filters keep (without `except`); cached
+// until the filters change (main.js clears it), since a hub's focus asks for thousands of papers.
+var paperEntities = new Map();
 function entitiesOfPaper(p, except) {
-  var out = [], seen = new Set();
-  readFrom[p].forEach(function (k) {
-    if (!statementShown(k)) return;
-    [ST[k][S_SUBJ], ST[k][S_OBJ]].forEach(function (x) {
-      if (!isPaper(x) && x !== except && !seen.has(x) && typeShown(NODES[x].type)) { seen.add(x); out.push(x); }
+  var out = paperEntities.get(p);
+  if (!out) {
+    var seen = new Set();
+    out = [];
+    readFrom[p].forEach(function (k) {
+      if (!statementShown(k)) return;
+      [ST[k][S_SUBJ], ST[k][S_OBJ]].forEach(function (x) {
+        if (!isPaper(x) && !seen.has(x) && typeShown(NODES[x].type)) { seen.add(x); out.push(x); }
+      });
     });
-  });
-  return out;
+    paperEntities.set(p, out);
+  }
+  return out.indexOf(except) < 0 ? out : out.filter(function (x) { return x !== except; });
 }
 
 // The papers of entity e, the entities they share (most shared first) and which of each to draw.
@@ -37,10 +44,10 @@ function entityNeighbourhood(e) {
   });
   var shared = ranked.filter(function (x) { return count.get(x) >= 2; }).slice(0, FOCUS_ENTITIES);
   if (shared.length < FOCUS_MIN_ENTITIES) shared = ranked.slice(0, Math.max(shared.length, FOCUS_MIN_ENTITIES));
-  var shown = new Set(shared);
-  var hits = function (p) { return entsOf.get(p).filter(function (x) { return shown.has(x); }).length; };
+  var shown = new Set(shared), hits = new Map();
+  papers.forEach(function (p) { hits.set(p, entsOf.get(p).filter(function (x) { return shown.has(x); }).length); });
   var drawn = papers.slice().sort(function (a, b) {
-    return (hits(b) - hits(a)) || cmpStr(NODES[b].dk || "", NODES[a].dk || "") || cmpStr(NODES[a].title, NODES[b].title);
+    return (hits.get(b) - hits.get(a)) || byPaperRank(a, b);
   }).slice(0, FOCUS_PAPERS);
   return { papers: papers, drawnPapers: drawn, entities: ranked, drawnEntities: shared, entsOf: entsOf };
 }

@@ -45,13 +45,27 @@ state = decodeState(location.hash);
 if (state.node === null && !location.hash && DATA.focus !== null && byId.has(DATA.focus)) state.node = byId.get(DATA.focus);
 
 var nodeShown = new Array(NE).fill(true), edgeShown = new Map();
+// One pass over the statements, paper by paper: an entity's count goes up once per paper.
 function computeVisibility() {
-  var shownPapers = new Set();
-  for (var i = 0; i < NE; i++) {
-    var ps = visiblePapersOf(i);
-    counts[i] = ps.length;
-    nodeShown[i] = typeShown(NODES[i].type) && ps.length >= state.min;
-    if (nodeShown[i]) ps.forEach(function (p) { shownPapers.add(p); });
+  var mark = new Int32Array(NE).fill(-1), shownPapers = new Set(), p, j, k, x;
+  counts.fill(0);
+  for (p = NE; p < NODES.length; p++) {
+    if (!paperShown(p)) continue;
+    for (j = 0; j < readFrom[p].length; j++) {
+      k = readFrom[p][j];
+      if (!state.rels.has(DATA.predicates[ST[k][S_PRED]])) continue;
+      x = ST[k][S_SUBJ]; if (x < NE && mark[x] !== p) { mark[x] = p; counts[x]++; }
+      x = ST[k][S_OBJ]; if (x < NE && mark[x] !== p) { mark[x] = p; counts[x]++; }
+    }
+  }
+  for (var i = 0; i < NE; i++) nodeShown[i] = typeShown(NODES[i].type) && counts[i] >= state.min;
+  for (p = NE; p < NODES.length; p++) {
+    for (j = 0; j < readFrom[p].length && !shownPapers.has(p); j++) {
+      k = readFrom[p][j];
+      if ((ST[k][S_SUBJ] < NE && nodeShown[ST[k][S_SUBJ]]) || (ST[k][S_OBJ] < NE && nodeShown[ST[k][S_OBJ]])) {
+        if (statementShown(k)) shownPapers.add(p);
+      }
+    }
   }
   papersSeen = shownPapers;
 }
@@ -94,6 +108,7 @@ overviewLabels.visible = function (i) { return nodeShown[i]; };
 
 // Apply the filters to the overview: only the items whose visibility or colour changed.
 function refreshOverview(old) {
+  if (!old) { overviewLabels.setItems(overviewItems()); return; }  // built as shown
   computeVisibility();
   var recolour = old && old.color !== state.color, nu = [], eu = [], gone = [], added = [];
   for (var i = 0; i < NE; i++) {
@@ -239,14 +254,17 @@ function updateStatus() {
 onState = function (old, next) {
   var t0 = performance.now();
   var filtersChanged = !old || !sameFilters(old, next);
-  if (filtersChanged) refreshOverview(old);
+  if (filtersChanged) { paperEntities.clear(); refreshOverview(old); }
   syncControls();
   if (next.node !== null) {
-    var moved = filtersChanged || !old || old.node !== next.node;
+    var moved = filtersChanged || !old || old.node !== next.node, t1 = performance.now();
     showNode(next.node);
+    var t2 = performance.now();
     if (moved) renderFocus(next.node);
+    var t3 = performance.now();
     showMode(true);
     if (moved) fitFocus();
+    api.timings.focus = { panel: t2 - t1, layout: t3 - t2, fit: performance.now() - t3 };
   } else {
     showMode(false);
     if (old && old.node !== null) panel.hidden = true;
@@ -300,5 +318,6 @@ overview.once("afterDrawing", function () {
   api.timings.ready = performance.now();
   api.ready = true;
   document.body.setAttribute("data-ready", "1");
+  if (NODES.length > NE) setTimeout(function () { paperRank(NE); }, 0);  // the first focus needs it
 });
 overview.redraw();

@@ -82,7 +82,7 @@ function showEntity(i) {
   if (papers.length) {
     panelBody.appendChild(el("h3", "Papers (" + papers.length + ")"));
     var ul = el("ul");
-    papers.sort(function (a, b) { return cmpStr(NODES[b].dk || "", NODES[a].dk || "") || cmpStr(NODES[a].title, NODES[b].title); });
+    papers.sort(byPaperRank);
     appendCapped(ul, papers, function (p) {
       var li = el("li"); li.appendChild(nodeLink(p));
       if (NODES[p].date) li.appendChild(el("span", " \u00b7 " + NODES[p].date, "kg-count"));
@@ -93,7 +93,7 @@ function showEntity(i) {
   var groups = relationGroups(i);
   if (groups.length) {
     panelBody.appendChild(el("h3", "Relations (" + groups.length + ")"));
-    appendCapped(panelBody, groups, relationBlock, 100, "relations");
+    appendCapped(panelBody, groups, relationBlock, 25, "relations");
   }
   openPanel();
 }

@@ -1,6 +1,6 @@
 // Data, indexes and DOM helpers shared by the other scripts (they run in one function scope).
-var DATA = JSON.parse(document.getElementById("kg-data").textContent);
 var api = window.kgView = { ready: false, timings: { start: performance.now() } };
+var DATA = JSON.parse(document.getElementById("kg-data").textContent);
 var NODES = DATA.nodes, NE = DATA.n_entities, ST = DATA.statements;
 api.timings.parsed = performance.now();
 // statement fields
@@ -20,6 +20,19 @@ ST.forEach(function (s, k) {
 });
 
 function isPaper(i) { return i >= NE; }
+// Papers newest first, then by title: rank[i - NE], computed when first needed.
+var paperRankCache = null;
+function paperRank(p) {
+  if (!paperRankCache) {
+    var order = [];
+    for (var i = NE; i < NODES.length; i++) order.push(i);
+    order.sort(function (a, b) { return cmpStr(NODES[b].dk || "", NODES[a].dk || "") || cmpStr(NODES[a].title, NODES[b].title) || (a - b); });
+    paperRankCache = new Int32Array(NODES.length - NE);
+    order.forEach(function (q, r) { paperRankCache[q - NE] = r; });
+  }
+  return paperRankCache[p - NE];
+}
+function byPaperRank(a, b) { return paperRank(a) - paperRank(b); }
 function nameOf(i) { var n = NODES[i]; return n.type === "Paper" ? n.title : n.label; }
 function predName(k) { return DATA.predicates[k]; }
 function predColor(k) { return PRED_COLORS[k % PRED_COLORS.length]; }
