@@ -8,6 +8,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.rdf import base_iri_of
 from kg.view import layout
 from kg.view.select import PREDICATES, TYPE_COLOURS, ENTITY_TYPES, NODE_TYPES, is_paper, node_type, str_list
 
@@ -145,7 +146,7 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
     names = [", ".join(str(G.nodes[n].get("label") or n) for n in g[:3]) for g in groups]
     return {
         "title": title,
-        "base_iri": str(G.graph.get("base_iri", "https://w3id.org/mlkg/id/")),
+        "base_iri": base_iri_of(G),
         "types": list(NODE_TYPES),
         "entity_types": list(ENTITY_TYPES),
         "predicates": predicates,

@@ -2,7 +2,7 @@
 their papers. Pure functions of the graph; the node order is deterministic."""
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 from typing import Any, Iterable
 
 import networkx as nx

@@ -1,14 +1,14 @@
 // Neighbourhoods and their layouts. Focus views draw nodes as vis-network boxes holding their
 // label; a box is fixed in canvas units, so boxes placed apart stay apart at every zoom.
-var FOCUS_PAPERS = 22, FOCUS_ENTITIES = 30, FOCUS_MIN_ENTITIES = 12;
+var FOCUS_PAPERS = 22, FOCUS_ENTITIES = 22, FOCUS_MIN_ENTITIES = 12;
 // vis-network's bounding box of a box node: its text, its margin, and 6 px more on each side
 var BOX_FONT = 13, BOX_FACE = "sans-serif", BOX_MARGIN = 3, BOX_EXTRA = 6, COLUMN_GAP = 70;
 var ROW = BOX_FONT + 2 * (BOX_MARGIN + BOX_EXTRA) + 4;
-var PAPER_CHARS = 56, ENTITY_CHARS = 32;
+var PAPER_CHARS = 56, FOCUSED_PAPER_CHARS = 40, ENTITY_CHARS = 32;  // the panel has the full title
 
-function boxLabel(i) { return shorten(nameOf(i), isPaper(i) ? PAPER_CHARS : ENTITY_CHARS); }
-function boxWidth(i, bold) {
-  return textWidth(boxLabel(i), (bold ? "bold " : "") + BOX_FONT + "px " + BOX_FACE) + 2 * (BOX_MARGIN + BOX_EXTRA) + 2;
+function boxLabel(i, main) { return shorten(nameOf(i), isPaper(i) ? (main ? FOCUSED_PAPER_CHARS : PAPER_CHARS) : ENTITY_CHARS); }
+function boxWidth(i, main) {
+  return textWidth(boxLabel(i, main), BOX_FONT + "px " + BOX_FACE) + 2 * (BOX_MARGIN + BOX_EXTRA) + 2;
 }
 function boxHeight() { return BOX_FONT + 2 * (BOX_MARGIN + BOX_EXTRA); }
 
@@ -93,28 +93,18 @@ function columnLayout(e, hood) {
   return pos;
 }
 
-function boxesOverlap(a, b, margin) {
-  return Math.abs(a.x - b.x) * 2 < a.w + b.w + 2 * margin && Math.abs(a.y - b.y) * 2 < a.h + b.h + 2 * margin;
-}
-
-// A ring of the paper's entities around it, widened until no two boxes touch.
-function ringLayout(p, ents) {
-  var h = boxHeight(), centre = { x: 0, y: 0, w: boxWidth(p, true), h: h };
-  var boxes = ents.map(function (x) { return { w: boxWidth(x), h: h }; });
-  var ry = Math.max(3 * h, h * ents.length / 4), pos = new Map([[p, { x: 0, y: 0 }]]);
-  for (var tries = 0; tries < 60; tries++) {
-    var rx = Math.max(ry * 1.6, centre.w / 2 + 80), ok = true;
-    boxes.forEach(function (b, i) {
-      var t = -Math.PI / 2 + 2 * Math.PI * i / Math.max(1, ents.length);
-      b.x = rx * Math.cos(t); b.y = ry * Math.sin(t);
-    });
-    for (var i = 0; i < boxes.length && ok; i++) {
-      if (boxesOverlap(boxes[i], centre, 8)) ok = false;
-      for (var j = i + 1; j < boxes.length && ok; j++) if (boxesOverlap(boxes[i], boxes[j], 8)) ok = false;
-    }
-    if (ok) break;
-    ry *= 1.15;
-  }
-  ents.forEach(function (x, i) { pos.set(x, { x: boxes[i].x, y: boxes[i].y }); });
+// The paper in the middle, its entities in a column on each side, grouped by type.
+function sidesLayout(p, ents) {
+  var types = DATA.entity_types.concat(["Other"]);
+  var sorted = ents.slice().sort(function (a, b) {
+    return (types.indexOf(NODES[a].type) - types.indexOf(NODES[b].type)) || (NODES[b].papers - NODES[a].papers) || (a - b);
+  });
+  var half = Math.ceil(sorted.length / 2), sides = [sorted.slice(0, half), sorted.slice(half)];
+  var wp = boxWidth(p, true), pos = new Map([[p, { x: 0, y: 0 }]]);
+  sides.forEach(function (list, side) {
+    var w = list.reduce(function (m, i) { return Math.max(m, boxWidth(i)); }, 0);
+    var x = (side ? 1 : -1) * (wp / 2 + COLUMN_GAP * 0.7 + w / 2);
+    list.forEach(function (e, i) { pos.set(e, { x: x, y: (i - (list.length - 1) / 2) * ROW }); });
+  });
   return pos;
 }

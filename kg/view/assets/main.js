@@ -167,7 +167,7 @@ api.focusNetwork = focusNet;
 var focusEdgeStatements = new Map(), focusInfo = null;
 function boxNode(i, pos, main) {
   var n = NODES[i], c = isPaper(i) ? "#eef0f4" : typeColor(n.type);  // focus views colour by type
-  return { id: i, x: pos.x, y: pos.y, label: boxLabel(i), shape: "box", title: nodeTip(i), margin: BOX_MARGIN,
+  return { id: i, x: pos.x, y: pos.y, label: boxLabel(i, main), shape: "box", title: nodeTip(i), margin: BOX_MARGIN,
            font: { size: BOX_FONT, face: BOX_FACE, color: isPaper(i) && !main ? "#222" : "#fff" },
            borderWidth: main ? 3 : 1, color: { background: main ? "#333" : c, border: isPaper(i) ? "#9aa5b8" : "rgba(0,0,0,0.3)",
                                                highlight: { background: main ? "#333" : c, border: "#000" } } };
@@ -186,7 +186,7 @@ function renderFocus(i) {
   };
   if (isPaper(i)) {
     var ents = entitiesOfPaper(i, -1);
-    pos = ringLayout(i, ents);
+    pos = sidesLayout(i, ents);
     info = { papers: [i], entities: ents, totalPapers: 1, totalEntities: ents.length };
   } else {
     var hood = entityNeighbourhood(i);

@@ -42,6 +42,7 @@ function statementBlock(k) {
   var from = el("span", null, "kg-from");
   from.appendChild(document.createTextNode("\u2014 ")); from.appendChild(nodeLink(s[S_PAPER]));
   if (typeof s[S_CONF] === "number") from.appendChild(document.createTextNode(" (confidence " + s[S_CONF].toFixed(2) + ")"));
+  if (DATA.rules[s[S_RULE]]) from.appendChild(el("span", " \u00b7 rule " + DATA.rules[s[S_RULE]], "kg-count"));
   q.appendChild(from);
   return q;
 }
