@@ -30,18 +30,9 @@ import networkx as nx
 
 from kg.io import atomic_open
 
-ENTITY_TYPES = ("Method", "Dataset", "Hardware", "Task")
-NODE_TYPES = ("Paper",) + ENTITY_TYPES
-PREDICATES = ("proposes", "mentions", "evaluatesOn", "usesHardware", "addresses", "outperforms", "extends")
+from kg.schema import ENTITY_TYPES, NODE_TYPES, OTHER_COLOUR, PREDICATES, TYPE_COLOURS
 
-TYPE_COLORS = {
-    "Paper": "#9aa5b8",
-    "Method": "#4e79a7",
-    "Dataset": "#f28e2b",
-    "Hardware": "#e15759",
-    "Task": "#59a14f",
-    "Other": "#b07aa1",
-}
+TYPE_COLORS = {**TYPE_COLOURS, "Other": OTHER_COLOUR}
 
 _VIS_VERSION = "vis-9.1.2"
 

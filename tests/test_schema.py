@@ -6,7 +6,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from fixtures import P1, P2
 from kg.export import export
-from kg.validate import ONTOLOGY_PATH, SHAPES_PATH, validate
+from kg.schema import ontology_file, shapes_file
+from kg.validate import validate
 
 KG = rdflib.Namespace("https://w3id.org/mlkg/ontology#")
 SCHEMA = rdflib.Namespace("https://schema.org/")
@@ -20,7 +21,7 @@ PROPERTIES = ["proposes", "mentions", "evaluatesOn", "usesHardware", "addresses"
 
 @pytest.fixture(scope="module")
 def ontology():
-    return rdflib.Graph().parse(ONTOLOGY_PATH, format="turtle")
+    return rdflib.Graph().parse(data=ontology_file().read_text(encoding="utf-8"), format="turtle")
 
 
 def test_ontology_declares_classes_and_properties(ontology):
@@ -47,7 +48,7 @@ def test_ontology_alignment(ontology):
 
 
 def test_shapes_parse():
-    g = rdflib.Graph().parse(SHAPES_PATH, format="turtle")
+    g = rdflib.Graph().parse(data=shapes_file().read_text(encoding="utf-8"), format="turtle")
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     targets = set(g.objects(None, SH.targetClass))
     assert {KG.Paper, KG.Method, KG.Dataset, KG.Hardware, KG.Task, KG.Statement} <= targets
