@@ -14,6 +14,7 @@ import kg
 from fixtures import assert_same_graph
 from kg.export import export
 from kg.loader import load
+from kg.schema import NODE_TYPES, PREDICATES
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -25,9 +26,9 @@ def demo_graph() -> nx.MultiDiGraph:
 
 def test_demo_graph_holds_every_type_and_predicate(demo_graph):
     types = {d["type"] for _, d in demo_graph.nodes(data=True)}
-    assert types == {"Paper", "Method", "Dataset", "Hardware", "Task"}
+    assert types == set(NODE_TYPES)
     preds = {d["predicate"] for *_, d in demo_graph.edges(data=True)}
-    assert preds == {"proposes", "mentions", "evaluatesOn", "usesHardware", "addresses", "outperforms", "extends"}
+    assert preds == set(PREDICATES)
 
 
 def test_duplicate_listing_becomes_one_paper_with_both_sources(demo_graph):

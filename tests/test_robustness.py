@@ -39,6 +39,7 @@ from kg.ingest.fields import record_to_paper
 from kg.io import atomic_open, remove_stale_temps
 from kg.loader import load
 from kg.records import Paper
+from kg.schema import ENTITY_TYPES, PAPER_PREDICATES
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -290,8 +291,6 @@ GRAPH_TEXT_NASTY = st.one_of(GRAPH_TEXT, st.lists(st.one_of(st.characters(exclud
                                                              NASTY_CHARS.filter(lambda c: not re.search("[\ud800-\udfff]", c))),
                                                    max_size=25).map("".join))
 RAPTOR_TEXT = GRAPH_TEXT_NASTY.map(lambda s: s.replace("\uffff", "\ufffd").replace("\ufffe", "\ufffd"))
-ENTITY_TYPES = ("Method", "Dataset", "Hardware", "Task")
-PAPER_PREDICATES = ("proposes", "mentions", "evaluatesOn", "usesHardware", "addresses")
 
 
 def _sorted_unique(items):

@@ -8,17 +8,16 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from fixtures import P1, P2
 from kg.export import export
-from kg.schema import ontology_file, shapes_file
+from kg.rdf.vocab import ATTRIBUTES, CLASSES as VOCAB_CLASSES
+from kg.schema import PREDICATES, ontology_file, shapes_file
 from kg.validate import validate
 
 KG = rdflib.Namespace("https://w3id.org/mlkg/ontology#")
 SCHEMA = rdflib.Namespace("https://schema.org/")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 
-CLASSES = ["Paper", "Method", "Dataset", "Hardware", "Task", "Statement"]
-PROPERTIES = ["proposes", "mentions", "evaluatesOn", "usesHardware", "addresses", "outperforms",
-              "extends", "hasCode", "subject", "predicate", "object", "evidence", "start", "end",
-              "rule", "confidence", "listingDate", "source"]
+CLASSES = VOCAB_CLASSES
+PROPERTIES = PREDICATES + ATTRIBUTES
 
 
 @pytest.fixture(scope="module")
