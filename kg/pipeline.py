@@ -23,8 +23,8 @@ from kg.graph import DEFAULT_BASE_IRI, assemble
 from kg.ingest import IngestError, merge_duplicates, read_papers
 from kg.io import cyclic_gc_paused
 from kg.records import Paper
-from kg.schema import ENTITY_TYPES, PAPER, PREDICATES
 from kg.resolve import resolve
+from kg.schema import ENTITY_TYPES, PAPER, PREDICATES
 
 PROGRESS_THRESHOLD = 300  # papers; smaller builds finish before a bar is worth drawing
 

@@ -16,8 +16,6 @@ import warnings
 from importlib.metadata import entry_points
 from typing import Any, Callable
 
-GROUPS = ("kg.readers", "kg.extractors", "kg.exporters")
-
 _loaded: set[str] = set()
 
 
@@ -35,11 +33,3 @@ def load_group(group: str, register: Callable[[str, Any], None], taken: Callable
             register(ep.name, ep.load())
         except Exception as exc:  # a third-party package: anything can go wrong in its import
             warnings.warn(f"{group} plugin {ep.name!r} ({ep.value}) could not be loaded: {exc}", stacklevel=3)
-
-
-def reset(group: str | None = None) -> None:
-    """Forget which groups were loaded (tests install plugins at run time)."""
-    if group is None:
-        _loaded.clear()
-    else:
-        _loaded.discard(group)

@@ -71,7 +71,6 @@ RELATIONS: tuple[Relation, ...] = (
 OTHER_COLOUR = "#b07aa1"
 
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
-RELATION_BY_NAME: dict[str, Relation] = {r.name: r for r in RELATIONS}
 
 NODE_TYPES: tuple[str, ...] = tuple(k.name for k in KINDS)
 ENTITY_TYPES: tuple[str, ...] = tuple(k.name for k in KINDS if k.name != PAPER)
@@ -98,11 +97,6 @@ def paper_predicates_for(type_name: str) -> tuple[str, ...]:
     k = kind(type_name)
     found = [r.name for r in RELATIONS if r.domain == PAPER and k.name in r.range]
     return tuple(sorted(found, key=lambda p: p != k.link))
-
-
-def colour(type_name: str | None) -> str:
-    k = KIND_BY_NAME.get(type_name) if type_name else None
-    return k.colour if k is not None else OTHER_COLOUR
 
 
 # --- the schema files (package data) -------------------------------------------------------

@@ -15,8 +15,9 @@ are cheap next to extraction).
 
 The cache is only used when the extractor and its fingerprint are unchanged: for the built-in
 "rules" extractor the fingerprint is a hash of the kg.extract sources and lexicons (and of
-kg.names and kg.schema, which they use), so editing a rule or a lexicon re-extracts everything. Extraction is assumed to depend on a paper's title
-and abstract only (true of the built-in extractor).
+kg.names and kg.schema, which they use), so editing a rule or a lexicon re-extracts everything.
+Extraction is assumed to depend on a paper's title and abstract only (true of the built-in
+extractor).
 
 The folder is hidden (".kg"), so `kg build DIR` never reads it as input. Files are written with
 kg.io.atomic_open; the manifest is renamed into place last and records the sizes of the other

@@ -210,7 +210,7 @@ def test_table_lookups():
     assert S.paper_predicates_for("Hardware") == ("usesHardware",)
     assert S.paper_predicates_for("Task") == ("addresses",)
     assert all(k.link is None or k.link in S.paper_predicates_for(k.name) for k in S.KINDS)
-    assert S.colour("Dataset") == "#f28e2b" and S.colour("Nope") == S.colour(None) == S.OTHER_COLOUR
+    assert set(S.TYPE_COLOURS) == set(S.NODE_TYPES) and S.OTHER_COLOUR not in S.TYPE_COLOURS.values()
     with pytest.raises(ValueError, match="unknown node type 'Gadget'"):
         S.kind("Gadget")
 

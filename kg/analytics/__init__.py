@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from kg.analytics.base import outperforms_graph, paper_entity_graph
 from kg.analytics.co_usage import co_usage, co_usage_table, communities, research_gaps
-from kg.analytics.lineage import LINEAGE_DIRECTIONS, contradictions, lineage, lineage_graph
+from kg.analytics.lineage import LINEAGE_DIRECTIONS, contradictions, lineage, lineage_graph  # noqa: F401
 from kg.analytics.plots import write_plots
 from kg.analytics.rankings import counts_by_type, method_wins, outperforms_pagerank, relations_by_predicate, top_entities
 from kg.analytics.report import summary_text
 from kg.analytics.similarity import similar_entities, similar_papers
-from kg.lookup import NodeNotFound, find_node
+from kg.lookup import NodeNotFound, find_node  # noqa: F401 (NodeNotFound: what find_node raises)
 
 __all__ = [
     "counts_by_type",
@@ -51,10 +51,8 @@ __all__ = [
     "similar_entities",
     "research_gaps",
     "find_node",
-    "NodeNotFound",
     "summary_text",
     "write_plots",
     "paper_entity_graph",
     "outperforms_graph",
-    "LINEAGE_DIRECTIONS",
 ]

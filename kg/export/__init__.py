@@ -21,6 +21,7 @@ import networkx as nx
 from kg.export.registry import Exporter, exporters, get_exporter, register_exporter, unregister_exporter
 from kg.rdf import triple_cache
 
+
 def export(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: Iterable[str] | None = None) -> list[Path]:
     """Write G in each format to out_dir/graph.<ext>; returns the written paths in order."""
     chosen = list(exporters().values()) if formats is None else [get_exporter(f) for f in formats]
