@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterable
 
 import click
 
@@ -26,6 +28,65 @@ def _os_message(exc: OSError) -> str:
 def _fail(message: str, status: int = EXIT_INPUT) -> None:
     click.echo(f"kg: {message}", err=True)
     sys.exit(status)
+
+
+def _reader_names() -> list[str]:
+    from kg.ingest import readers
+
+    return list(readers())
+
+
+def _extractor_names() -> list[str]:
+    from kg.extract import extractors
+
+    return extractors()
+
+
+def _exporter_names() -> list[str]:
+    from kg.export import exporters
+
+    return [f"{e.name} (.{e.extension})" for e in exporters().values()]
+
+
+def _saved_query_names() -> list[str]:
+    from kg.query import saved_queries
+
+    return list(saved_queries())
+
+
+@contextmanager
+def _reading(path: Path):
+    """An export that cannot be read (unknown extension, a syntax error) ends the command with one
+    line naming the file and the place, exit status 2."""
+    try:
+        yield
+    except SyntaxError as exc:  # pyoxigraph: "Parser error at line 3 column 1: ... (FILE, line 3)"
+        _fail(" ".join(str(exc).split()) if str(path) in str(exc) else f"{path}: {exc}")
+    except ValueError as exc:
+        _fail(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
+    except OSError as exc:
+        _fail(_os_message(exc))
+
+
+def _load(path: Path):
+    from kg.loader import load
+
+    with _reading(path):
+        return load(path)
+
+
+class _RegistryOption(click.Option):
+    """An option whose help ends with the names a registry holds (plugins included), looked up
+    only when help is shown: a new reader, extractor or exporter needs no edit here."""
+
+    def __init__(self, *args, names: Callable[[], Iterable[str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = names
+        self.base_help = self.help or ""
+
+    def get_help_record(self, ctx):
+        self.help = f"{self.base_help} Known: {', '.join(self.names())}."
+        return super().get_help_record(ctx)
 
 
 class _Commands(click.Group):
@@ -52,12 +113,15 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="exports", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--format", "fmt", default=None, help="Force an input reader (listing, jsonl, json, csv, atom).")
+@click.option("--format", "fmt", default=None, cls=_RegistryOption, names=_reader_names,
+              help="Force an input reader (default: by extension, else by content).")
 @click.option("--on-error", type=click.Choice(["skip", "fail"]), default="skip", show_default=True,
               help="Skip bad records (counted in the summary) or stop with exit status 2.")
-@click.option("--extractor", default="rules", show_default=True, help="Registered extractor name or module:factory.")
+@click.option("--extractor", default="rules", show_default=True, cls=_RegistryOption, names=_extractor_names,
+              help="Registered extractor name or module:factory.")
 @click.option("--base-iri", default=None, help="Namespace for instance IRIs.")
-@click.option("--formats", default="ttl,nt,jsonld,graphml,html", show_default=True, help="Comma-separated export formats.")
+@click.option("--formats", default=None, cls=_RegistryOption, names=_exporter_names,
+              help="Comma-separated export formats, by name or extension (default: every registered one).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Extraction processes (local engine) or LocalCluster workers (dask engine without --scheduler).")
@@ -91,12 +155,15 @@ def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, w
         out_dir = update_dir
         if base_iri is None:
             base_iri = _previous_base_iri(update_dir)
-    fmts = [f.strip() for f in formats.split(",") if f.strip()]
-    from kg.export import get_exporter
+    from kg.export import exporters, get_exporter
+    from kg.ingest import get_reader
 
-    try:
-        for f in fmts:  # before any work, so a typo costs nothing
+    fmts = list(exporters()) if formats is None else [f.strip() for f in formats.split(",") if f.strip()]
+    try:  # before any work, so a typo costs nothing
+        for f in fmts:
             get_exporter(f)
+        if fmt is not None:
+            get_reader(fmt)
     except ValueError as exc:
         _fail(str(exc))
     report = BuildReport()
@@ -138,16 +205,26 @@ def _previous_base_iri(folder: Path) -> str | None:
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("sparql", required=False)
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the query from a .rq file.")
+@click.option("--saved", "saved", default=None, metavar="NAME", cls=_RegistryOption, names=_saved_query_names,
+              help="Run a saved query (schema/queries/NAME.rq, shipped with kg).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(graph, sparql, query_file, fmt):
+def query(graph, sparql, query_file, saved, fmt):
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) over an export."""
-    from kg.query import QueryError, run_query
+    from kg.query import QueryError, open_store, run_query, saved_queries
 
-    if (sparql is None) == (query_file is None):
-        _fail("give a query or --file, not both or neither")
-    text = query_file.read_text(encoding="utf-8") if query_file else sparql
+    if sum(x is not None for x in (sparql, query_file, saved)) != 1:
+        _fail("give one of a query, --file or --saved")
+    if saved is not None:
+        queries = saved_queries()
+        if saved not in queries:
+            _fail(f"no saved query {saved!r}; known: {', '.join(queries)}")
+        text = queries[saved]["sparql"]
+    else:
+        text = query_file.read_text(encoding="utf-8") if query_file else sparql
+    with _reading(graph):
+        store = open_store(graph)
     try:
-        click.echo(run_query(graph, text, fmt))
+        click.echo(run_query(store, text, fmt))
     except QueryError as exc:
         _fail(str(exc), EXIT_NEGATIVE)
 
@@ -158,9 +235,8 @@ def query(graph, sparql, query_file, fmt):
 def stats(graph, plot_dir):
     """Analytics: counts, top entities, PageRank over outperforms, communities."""
     from kg import analytics
-    from kg.loader import load
 
-    G = load(graph)
+    G = _load(graph)
     click.echo(analytics.summary_text(G))
     if plot_dir:
         for path in analytics.write_plots(G, plot_dir):
@@ -170,10 +246,11 @@ def stats(graph, plot_dir):
 @main.command()
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(graph):
-    """Check an export against the SHACL shapes in schema/."""
+    """Check an export against the SHACL shapes (schema/shapes.ttl)."""
     from kg.validate import validate as run_validate
 
-    conforms, text = run_validate(graph)
+    with _reading(graph):
+        conforms, text = run_validate(graph)
     click.echo(text)
     if not conforms:
         sys.exit(EXIT_NEGATIVE)
@@ -186,13 +263,12 @@ def validate(graph):
 def eval_(graph, gold, errors):
     """Precision, recall and F1 per entity type and predicate against a gold file."""
     from kg.evaluate import evaluate, read_gold
-    from kg.loader import load
 
     try:
         records = read_gold(gold)
     except ValueError as exc:
         _fail(str(exc))
-    report = evaluate(load(graph), records)
+    report = evaluate(_load(graph), records)
     if errors:
         click.echo("\n".join(report.errors))
         click.echo()
@@ -212,10 +288,9 @@ def eval_(graph, gold, errors):
 @click.option("--max-nodes", default=1500, show_default=True, type=int)
 def view(graph, out, focus, hops, types, max_nodes):
     """Write the interactive HTML page for an export."""
-    from kg.loader import load
     from kg.view import write_html
 
-    G = load(graph)
+    G = _load(graph)
     out = out or graph.with_suffix(".html")
     try:
         shown = write_html(G, out, focus=focus, hops=hops, max_nodes=max_nodes,

@@ -5,18 +5,22 @@ The layout of nodes and edges is documented in GRAPH_CONTRACT.md.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 
 from kg.records import PAPER, Extraction, Paper
-from kg.resolve import Resolution
+from kg.schema import DEFAULT_BASE_IRI, PAPER as PAPER_TYPE, kind
 
-DEFAULT_BASE_IRI = "https://w3id.org/mlkg/id/"
+if TYPE_CHECKING:  # resolution is a stage of its own; the graph only reads its answer
+    from kg.resolve import Resolution
+
+
+_PAPER_NAMESPACE = kind(PAPER_TYPE).namespace
 
 
 def paper_node(paper: Paper) -> str:
-    return f"paper/{paper.id}"
+    return f"{_PAPER_NAMESPACE}/{paper.id}"
 
 
 def statement_key(subject: str, predicate: str, obj: str, paper: str, start: int, end: int) -> str:
@@ -25,12 +29,12 @@ def statement_key(subject: str, predicate: str, obj: str, paper: str, start: int
 
 
 def assemble(
-    papers: list[Paper], extractions: Iterable[Extraction], resolution: Resolution, base_iri: str = DEFAULT_BASE_IRI
+    papers: list[Paper], extractions: Iterable[Extraction], resolution: "Resolution", base_iri: str = DEFAULT_BASE_IRI
 ) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph(base_iri=base_iri)
     for paper in papers:
         G.add_node(
-            paper_node(paper), type="Paper", label=paper.title, title=paper.title, abstract=paper.abstract,
+            paper_node(paper), type=PAPER_TYPE, label=paper.title, title=paper.title, abstract=paper.abstract,
             date=paper.date, sources=tuple(sorted(paper.sources)), urls=tuple(sorted(paper.urls)), authors=paper.authors, code=(), aliases=(),
         )
     for entity in resolution.entities:

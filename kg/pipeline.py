@@ -22,8 +22,9 @@ import networkx as nx
 from kg.graph import DEFAULT_BASE_IRI, assemble
 from kg.ingest import IngestError, merge_duplicates, read_papers
 from kg.io import cyclic_gc_paused
-from kg.records import ENTITY_TYPES, PREDICATES, Paper
+from kg.records import Paper
 from kg.resolve import resolve
+from kg.schema import ENTITY_TYPES, PAPER, PREDICATES
 
 PROGRESS_THRESHOLD = 300  # papers; smaller builds finish before a bar is worth drawing
 
@@ -48,7 +49,7 @@ class BuildReport:
         lines = [
             f"papers read       {self.papers_read}",
             f"duplicates merged {self.duplicates_merged}",
-            f"papers in graph   {types['Paper']}",
+            f"papers in graph   {types[PAPER]}",
         ]
         if self.errors:
             lines.append(f"records skipped   {len(self.errors)} (first: {self.errors[0]})")

@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.rdf import DEFAULT_BASE_IRI, VOID, graph_triples, prefixes
+from kg.rdf import DEFAULT_BASE_IRI, VOID, graph_triples, prefixes, rdf_format
+from kg.schema import queries_folder
 
 FORMATS = ("table", "csv", "json")
 
@@ -27,19 +29,13 @@ class QueryError(ValueError):
     """A SPARQL query could not be parsed or evaluated; str() is a one-line message."""
 
 
-_OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE,
-               ".nt": ox.RdfFormat.N_TRIPLES, ".ntriples": ox.RdfFormat.N_TRIPLES,
-               ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD}
-
-
 def open_store(path: str | os.PathLike) -> ox.Store:
-    """An in-memory pyoxigraph Store holding the export at `path` (.ttl, .nt or .jsonld)."""
+    """An in-memory pyoxigraph Store holding the export at `path` (.ttl, .nt, .jsonld, ...)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such export file")
-    fmt = _OX_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
     store = ox.Store()
-    store.load(path=str(path), format=fmt)
+    store.load(path=str(path), format=rdf_format(path))
     return store
 
 
@@ -161,15 +157,19 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
 
 # --- saved queries --------------------------------------------------------------------------
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "schema" / "queries"
+#: The saved queries shipped with the package (schema/queries in the repository).
+QUERIES_DIR: Traversable = queries_folder()
 
 
-def saved_queries(directory: str | os.PathLike = QUERIES_DIR) -> dict[str, dict[str, str]]:
-    """name -> {"title", "description", "path", "sparql"} for every .rq file in `directory`."""
+def saved_queries(directory: str | os.PathLike | Traversable = QUERIES_DIR) -> dict[str, dict[str, str]]:
+    """name -> {"title", "description", "path", "sparql"} for every .rq file in `directory`
+    (a folder, or a package resource folder as QUERIES_DIR is)."""
+    folder = Path(directory) if isinstance(directory, (str, os.PathLike)) else directory
     out: dict[str, dict[str, str]] = {}
-    for path in sorted(Path(directory).glob("*.rq")):
+    for path in sorted((p for p in folder.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name):
+        name = path.name[:-len(".rq")]
         text = path.read_text(encoding="utf-8")
         meta = dict(re.findall(r"^#\s*(title|description):\s*(.*?)\s*$", text, flags=re.M))
-        out[path.stem] = {"title": meta.get("title", path.stem), "description": meta.get("description", ""),
-                          "path": str(path), "sparql": text}
+        out[name] = {"title": meta.get("title", name), "description": meta.get("description", ""),
+                     "path": str(path), "sparql": text}
     return out

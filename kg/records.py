@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
-ENTITY_TYPES = ("Method", "Dataset", "Hardware", "Task")
-PAPER_PREDICATES = ("proposes", "mentions", "evaluatesOn", "usesHardware", "addresses")
-METHOD_PREDICATES = ("outperforms", "extends")
-PREDICATES = PAPER_PREDICATES + METHOD_PREDICATES
+from kg.schema import ENTITY_TYPES, METHOD_PREDICATES, PAPER_PREDICATES, PREDICATES  # noqa: F401 (re-exported)
+
 PAPER = "PAPER"  # subject placeholder meaning "the paper itself", as in the gold files
 
 

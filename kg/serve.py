@@ -57,7 +57,8 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 import click
 import pyoxigraph as ox
 
-from kg.query import _OX_FORMATS, QUERIES_DIR, _one_line, _used_prefixes_only, known_prefixes, saved_queries
+from kg.query import QUERIES_DIR, _one_line, _used_prefixes_only, known_prefixes, saved_queries
+from kg.rdf import rdf_format as _rdf_format
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -71,13 +72,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 # --- loading --------------------------------------------------------------------------------
-
-def _rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = _OX_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{path}: unknown RDF file type (expected .ttl, .nt or .jsonld)")
-    return fmt
-
 
 def _file_record(path: Path) -> dict:
     st = path.stat()

@@ -14,9 +14,10 @@ extracted. Resolution and graph assembly then run over all papers (they look acr
 are cheap next to extraction).
 
 The cache is only used when the extractor and its fingerprint are unchanged: for the built-in
-"rules" extractor the fingerprint is a hash of the kg.extract sources and lexicons, so editing a
-rule or a lexicon re-extracts everything. Extraction is assumed to depend on a paper's title
-and abstract only (true of the built-in extractor).
+"rules" extractor the fingerprint is a hash of the kg.extract sources and lexicons (and of
+kg.names and kg.schema, which they use), so editing a rule or a lexicon re-extracts everything.
+Extraction is assumed to depend on a paper's title and abstract only (true of the built-in
+extractor).
 
 The folder is hidden (".kg"), so `kg build DIR` never reads it as input. Files are written with
 kg.io.atomic_open; the manifest is renamed into place last and records the sizes of the other
@@ -59,10 +60,11 @@ def extractor_fingerprint(name: str) -> str:
     """Changes whenever the extractor may give different output for the same paper."""
     h = hashlib.sha1(name.encode())
     if name == "rules":
-        root = Path(__file__).resolve().parent / "extract"
-        for path in sorted(root.rglob("*")):
+        package = Path(__file__).resolve().parent
+        root = package / "extract"
+        for path in [*sorted(root.rglob("*")), package / "names.py", package / "schema.py"]:
             if path.is_file() and path.suffix in (".py", ".tsv", ".txt"):
-                h.update(str(path.relative_to(root)).encode())
+                h.update(str(path.relative_to(package)).encode())
                 h.update(path.read_bytes())
     return h.hexdigest()
 

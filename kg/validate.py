@@ -1,4 +1,4 @@
-"""SHACL validation of an export against schema/shapes.ttl.
+"""SHACL validation of an export against the shapes in schema/shapes.ttl (package data).
 
 The ontology (schema/ontology.ttl) is mixed into the data graph so that sh:class sees the
 rdfs:subClassOf hierarchy (e.g. kg:Method rdfs:subClassOf kg:Entity). Files are parsed with
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import networkx as nx
@@ -16,27 +17,23 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-SHAPES_PATH = SCHEMA_DIR / "shapes.ttl"
-ONTOLOGY_PATH = SCHEMA_DIR / "ontology.ttl"
+from kg.rdf import graph_triples, read_triples
+from kg.schema import ontology_file, shapes_file
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE,
-               ".nt": ox.RdfFormat.N_TRIPLES, ".ntriples": ox.RdfFormat.N_TRIPLES,
-               ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD}
 
 
 @lru_cache(maxsize=None)
-def _schema_graph(path: str, mtime: float) -> rdflib.Graph:
-    return rdflib.Graph().parse(path, format="turtle")
+def _schema_graph(resource: Traversable) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=resource.read_text(encoding="utf-8"), format="turtle")
 
 
 def shapes_graph() -> rdflib.Graph:
-    return _schema_graph(str(SHAPES_PATH), SHAPES_PATH.stat().st_mtime)
+    return _schema_graph(shapes_file())
 
 
 def ontology_graph() -> rdflib.Graph:
-    return _schema_graph(str(ONTOLOGY_PATH), ONTOLOGY_PATH.stat().st_mtime)
+    return _schema_graph(ontology_file())
 
 
 def _to_rdflib(triples) -> rdflib.Graph:
@@ -68,12 +65,8 @@ def data_graph(source: str | os.PathLike | rdflib.Graph | nx.MultiDiGraph) -> rd
     if isinstance(source, rdflib.Graph):
         return source
     if isinstance(source, nx.Graph):
-        from kg.rdf import graph_triples
-
         return _to_rdflib(graph_triples(source))
-    path = Path(source)
-    fmt = _OX_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
-    return _to_rdflib(q.triple for q in ox.parse(path=str(path), format=fmt))
+    return _to_rdflib(read_triples(Path(source)))
 
 
 def validate(path_or_graph: str | os.PathLike | rdflib.Graph | nx.MultiDiGraph) -> tuple[bool, str]:

@@ -7,6 +7,8 @@ and skips without Playwright or /usr/bin/chromium.
 """
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.records import ENTITY_TYPES, PREDICATES
+from kg.schema import ENTITY_TYPES, PREDICATES
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.is_dir():
@@ -163,8 +165,13 @@ def test_saved_queries_run(corpus_export):
         assert out.rstrip().endswith(("row)", "rows)")) or out.strip() in ("true", "false") or out.startswith("@prefix"), name
         if out.rstrip().endswith("(0 rows)") and not parameterised:
             empty.append(name)  # a VALUES default may match nothing (papers-sharing-datasets: TCNCA shares none)
-        csv = run_query(store, q["sparql"], "csv")
-        assert csv, name
+        csv_text = run_query(store, q["sparql"], "csv")
+        if out.rstrip().endswith(("row)", "rows)")):  # SELECT: the CSV holds the table's rows
+            header, *rows = list(csv.reader(io.StringIO(csv_text)))
+            assert header == out.split("\n", 1)[0].split(), name
+            assert f"({len(rows)} row" in out.rstrip().rsplit("\n", 1)[-1], name
+        else:
+            assert csv_text == out, name
     assert empty == [], f"saved queries with no result on the corpus: {empty}"
 
 

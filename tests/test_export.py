@@ -50,7 +50,7 @@ def test_export_default_is_every_registered_format(tmp_path, fixture_graph):
 
 
 def test_register_custom_exporter(tmp_path, fixture_graph):
-    from kg.export import _REGISTRY
+    from kg.export import unregister_exporter
     from kg.io import atomic_open
 
     @register_exporter("nodecount", "count.txt")
@@ -63,7 +63,7 @@ def test_register_custom_exporter(tmp_path, fixture_graph):
         assert path.name == "graph.count.txt"
         assert path.read_text() == str(fixture_graph.number_of_nodes())
     finally:
-        _REGISTRY.pop("nodecount", None)
+        unregister_exporter("nodecount")
 
 
 # --- RDF serializations -----------------------------------------------------------------------

@@ -1,15 +1,20 @@
 """The whole build on the demo listings in examples/: graph shape, round trip, stability."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 import kg
+from fixtures import assert_same_graph
 from kg.export import export
+from kg.loader import load
+from kg.schema import NODE_TYPES, PREDICATES
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -21,9 +26,9 @@ def demo_graph() -> nx.MultiDiGraph:
 
 def test_demo_graph_holds_every_type_and_predicate(demo_graph):
     types = {d["type"] for _, d in demo_graph.nodes(data=True)}
-    assert types == {"Paper", "Method", "Dataset", "Hardware", "Task"}
+    assert types == set(NODE_TYPES)
     preds = {d["predicate"] for *_, d in demo_graph.edges(data=True)}
-    assert preds == {"proposes", "mentions", "evaluatesOn", "usesHardware", "addresses", "outperforms", "extends"}
+    assert preds == set(PREDICATES)
 
 
 def test_duplicate_listing_becomes_one_paper_with_both_sources(demo_graph):
@@ -106,7 +111,21 @@ def test_example_notebook_runs(tmp_path, monkeypatch):
     notebook = json.loads((EXAMPLES / "analytics.ipynb").read_text(encoding="utf-8"))
     monkeypatch.chdir(tmp_path)
     env: dict = {}
+    shown = []  # what each cell displays: the value of its last expression, as in Jupyter
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
-            exec("".join(cell["source"]).replace("/tmp/demo", str(tmp_path)), env)
-    assert env["G"].number_of_nodes() > 0
+            tree = ast.parse("".join(cell["source"]).replace("/tmp/demo", str(tmp_path)))
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, "cell", "exec"), env)
+            if last is not None:
+                shown.append(eval(compile(ast.Expression(last.value), "cell", "eval"), env))
+    exported = load(tmp_path / "graph.ttl")
+    assert_same_graph(env["G"], exported)
+    assert shown[0] == (exported.number_of_nodes(), exported.number_of_edges()) and shown[0][1] > 0
+    tables = [x for x in shown if isinstance(x, pd.DataFrame)]
+    assert len(tables) == len(shown) - 2
+    # every table shows rows, except contradictions: the demo listings hold no outperforms cycle
+    empty = [list(t.columns)[:2] for t in tables if t.empty]
+    assert empty == [["cycle", "methods"]], empty
+    plots = shown[-1]
+    assert plots and all(p.is_file() and p.stat().st_size > 1000 for p in plots)

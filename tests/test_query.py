@@ -10,7 +10,7 @@ import rdflib
 
 from fixtures import P1, P2, P3, P4, T1, T2, T3, T4
 from kg.query import QueryError, open_store, run_query, saved_queries
-from kg.rdf import DEFAULT_BASE_IRI, KG, graph_triples, iri_to_id
+from kg.rdf import DEFAULT_BASE_IRI, KG_NAMESPACE as KG, graph_triples, iri_to_id
 
 QUERIES = saved_queries()
 

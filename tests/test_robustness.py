@@ -39,6 +39,7 @@ from kg.ingest.fields import record_to_paper
 from kg.io import atomic_open, remove_stale_temps
 from kg.loader import load
 from kg.records import Paper
+from kg.schema import ENTITY_TYPES, PAPER_PREDICATES
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -166,6 +167,16 @@ def test_record_to_paper_never_raises(value):
     fuzzer.check_item(out)
 
 
+#: A record every reader must read back, whatever nasty records surround it.
+CONTROL_TITLE = "Control Paper: A Sentinel Among Nasty Records"
+CONTROL_ABSTRACT = ("We check that a well-formed record survives next to malformed ones. It has two sentences "
+                    "and is long enough to read as an abstract in a listing.")
+
+
+def _has_control(papers: list[Paper]) -> bool:
+    return any(p.title == CONTROL_TITLE and p.abstract == CONTROL_ABSTRACT for p in papers)
+
+
 @PROPS
 @given(st.lists(st.lists(NASTY_TEXT, min_size=1, max_size=4), max_size=5), st.sampled_from([",", "\t"]),
        st.sampled_from([["title", "abstract"], ["abstract", "title", "authors"], ["name", "text"]]))
@@ -173,24 +184,56 @@ def test_csv_rows_with_any_text(rows, delimiter, header):
     buf = io.StringIO()
     import csv
 
-    csv.writer(buf, delimiter=delimiter).writerows([header, *rows])
+    control = [CONTROL_ABSTRACT if col == "abstract" else CONTROL_TITLE if col == "title" else "" for col in header]
+    csv.writer(buf, delimiter=delimiter).writerows([header, *rows, control])
     suffix = ".csv" if delimiter == "," else ".tsv"
-    read_all(buf.getvalue().encode("utf-8", "surrogatepass"), suffix)
+    data = buf.getvalue().encode("utf-8", "surrogatepass")
+    papers, errors = read_all(data, suffix)
+    if b"\x00" in data or "title" not in header:  # a binary file, or no usable header: one error
+        assert papers == [] and len(errors) == 1
+        assert ("binary file" if b"\x00" in data else "missing required column") in str(errors[0])
+        return
+    assert _has_control(papers)
+    # every row that is not blank is a paper or an error, none is dropped silently
+    blank = sum(all(not c.strip() for c in row) for row in rows)
+    assert len(papers) + len(errors) == len(rows) - blank + 1
+
+
+def _well_formed(doc: bytes) -> bool:
+    from xml.etree import ElementTree
+
+    try:
+        ElementTree.fromstring(doc)
+    except ElementTree.ParseError:
+        return False
+    return True
 
 
 @PROPS
 @given(st.lists(st.tuples(NASTY_TEXT, NASTY_TEXT), min_size=1, max_size=4))
 def test_atom_entries_with_any_text(pairs):
+    pairs = [(CONTROL_TITLE, CONTROL_ABSTRACT), *pairs]
     entries = "".join(f"<entry><title>{escape(t)}</title><summary>{escape(a)}</summary></entry>\n" for t, a in pairs)
     doc = f'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n{entries}</feed>\n'
-    read_all(doc.encode("utf-8", "surrogatepass"), ".xml")
+    data = doc.encode("utf-8", "surrogatepass")
+    papers, errors = read_all(data, ".xml")
+    if _well_formed(data):  # each entry is a paper or an error
+        assert _has_control(papers)
+        assert len(papers) + len(errors) == len(pairs)
+    else:  # characters XML cannot hold: the file is reported, never read half silently
+        assert errors
 
 
 @PROPS
 @given(st.lists(NASTY_TEXT, min_size=1, max_size=10), st.booleans())
 def test_listing_lines_with_any_text(lines, blank):
     sep = "\n\n" if blank else "\n"
-    read_all(sep.join(lines).encode("utf-8", "surrogatepass"), ".txt")
+    text = sep.join(lines) + f"\n\nFeb 3\n\n{CONTROL_TITLE}\n\n{CONTROL_ABSTRACT}\n"
+    papers, errors = read_all(text.encode("utf-8", "surrogatepass"), ".txt")
+    if "\x00" in text:  # NUL bytes: a binary file, reported and not read
+        assert papers == [] and "binary file" in str(errors[0])
+    else:
+        assert _has_control(papers)
 
 
 @settings(max_examples=300, deadline=None)
@@ -248,8 +291,6 @@ GRAPH_TEXT_NASTY = st.one_of(GRAPH_TEXT, st.lists(st.one_of(st.characters(exclud
                                                              NASTY_CHARS.filter(lambda c: not re.search("[\ud800-\udfff]", c))),
                                                    max_size=25).map("".join))
 RAPTOR_TEXT = GRAPH_TEXT_NASTY.map(lambda s: s.replace("\uffff", "\ufffd").replace("\ufffe", "\ufffd"))
-ENTITY_TYPES = ("Method", "Dataset", "Hardware", "Task")
-PAPER_PREDICATES = ("proposes", "mentions", "evaluatesOn", "usesHardware", "addresses")
 
 
 def _sorted_unique(items):

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.export import export
-from kg.export.stream import export_streaming, iter_triples, write_streams
+from kg.export.stream import export_streaming, write_streams
 from kg.extract import register_extractor
 from kg.pipeline import BuildReport, build
-from kg.rdf import graph_triples
+from kg.rdf import graph_triples, iter_triples
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "papers.jsonl"

@@ -13,65 +13,18 @@ Built in: turtle (graph.ttl), ntriples (graph.nt), jsonld (graph.jsonld), graphm
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import networkx as nx
 
-ExportFunc = Callable[[nx.MultiDiGraph, Path], None]
-
-
-@dataclass(frozen=True)
-class Exporter:
-    name: str
-    extension: str
-    func: ExportFunc
-
-    @property
-    def filename(self) -> str:
-        return f"graph.{self.extension}"
-
-    def __call__(self, G: nx.MultiDiGraph, path: str | os.PathLike) -> None:
-        self.func(G, Path(path))
-
-
-_REGISTRY: dict[str, Exporter] = {}
-
-
-def register_exporter(name: str, extension: str) -> Callable[[ExportFunc], ExportFunc]:
-    """Decorator registering `func(G, path)` as the exporter `name` writing `graph.<extension>`.
-    Registering a name again replaces the previous exporter."""
-    extension = extension.lstrip(".")
-
-    def deco(func: ExportFunc) -> ExportFunc:
-        _REGISTRY[name] = Exporter(name, extension, func)
-        return func
-
-    return deco
-
-
-def exporters() -> dict[str, Exporter]:
-    """Registered exporters by name, in registration order (a copy)."""
-    return dict(_REGISTRY)
-
-
-def get_exporter(name_or_extension: str) -> Exporter:
-    key = name_or_extension.lower().lstrip(".")
-    if key in _REGISTRY:
-        return _REGISTRY[key]
-    for exp in _REGISTRY.values():
-        if exp.extension == key:
-            return exp
-    known = ", ".join(f"{e.name} (.{e.extension})" for e in _REGISTRY.values())
-    raise ValueError(f"unknown export format {name_or_extension!r}; known: {known}")
+from kg.export.registry import Exporter, exporters, get_exporter, register_exporter, unregister_exporter
+from kg.rdf import triple_cache
 
 
 def export(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: Iterable[str] | None = None) -> list[Path]:
     """Write G in each format to out_dir/graph.<ext>; returns the written paths in order."""
-    from kg.rdf import triple_cache
-
-    chosen = list(_REGISTRY.values()) if formats is None else [get_exporter(f) for f in formats]
+    chosen = list(exporters().values()) if formats is None else [get_exporter(f) for f in formats]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -87,4 +40,4 @@ from kg.export import rdf_formats as _rdf_formats  # noqa: E402,F401  (registers
 from kg.export import graphml as _graphml  # noqa: E402,F401  (registers graphml)
 from kg.export import html as _html  # noqa: E402,F401  (registers html)
 
-__all__ = ["Exporter", "register_exporter", "exporters", "get_exporter", "export"]
+__all__ = ["Exporter", "register_exporter", "unregister_exporter", "exporters", "get_exporter", "export"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import register_exporter
+from kg.export.registry import register_exporter
 from kg.io import atomic_open
 
 _SCALARS = (str, int, float, bool)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import register_exporter
+from kg.export.registry import register_exporter
 
 
 @register_exporter("html", "html")

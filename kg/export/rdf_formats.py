@@ -13,7 +13,7 @@ from typing import Iterable
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.export import register_exporter
+from kg.export.registry import register_exporter
 from kg.io import atomic_open
 from kg.rdf import RDF, XSD, base_iri_of, graph_triples, prefixes
 

@@ -28,16 +28,24 @@ def register_extractor(name: str):
     return decorate
 
 
+def extractors() -> list[str]:
+    """Names of the registered extractors, with those of the `kg.extractors` entry points of
+    installed packages (kg.plugins)."""
+    from kg.plugins import load_group
+
+    load_group("kg.extractors", lambda name, factory: register_extractor(name)(factory), _EXTRACTORS.__contains__)
+    return sorted(_EXTRACTORS)
+
+
 def get_extractor(name: str = "rules") -> Extractor:
     if ":" in name:  # "package.module:factory" plugs in an extractor without registering it
         import importlib
 
         module, attr = name.split(":", 1)
         return getattr(importlib.import_module(module), attr)()
-    try:
-        return _EXTRACTORS[name]()
-    except KeyError:
-        raise ValueError(f"unknown extractor {name!r}; known: {', '.join(sorted(_EXTRACTORS))}") from None
+    if name not in _EXTRACTORS and name not in extractors():
+        raise ValueError(f"unknown extractor {name!r}; known: {', '.join(extractors())}")
+    return _EXTRACTORS[name]()
 
 
 

@@ -7,9 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, tokens
+from kg.schema import ENTITY_TYPES, KINDS
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-FILES = {"Method": "method.tsv", "Dataset": "dataset.tsv", "Hardware": "hardware.tsv", "Task": "task.tsv"}
+FILES = {k.name: f"{k.namespace}.tsv" for k in KINDS if k.name in ENTITY_TYPES}  # lexicons/method.tsv, ...
 
 
 @dataclass(frozen=True)

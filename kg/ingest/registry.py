@@ -9,7 +9,8 @@ the rest of the file cannot be read. ``display`` is the path string used in
     def read_jsonl(path, display): ...
 
 `reader_for(path, format)` picks a reader by format name, then by file
-extension, then by sniffing the first few KB of content.
+extension, then by sniffing the first few KB of content. Readers of other installed packages
+come in through the `kg.readers` entry point group (see kg.plugins).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kg.plugins import load_group
 from kg.records import Paper
 
 from .errors import IngestError
@@ -66,12 +68,29 @@ def unregister_reader(name: str) -> None:
     _READERS.pop(name, None)
 
 
+def _register_plugin(name: str, obj) -> None:
+    if isinstance(obj, Reader):
+        _READERS[name] = obj
+    elif callable(obj):
+        register_reader(name, getattr(obj, "extensions", ()), getattr(obj, "sniff", None),
+                        getattr(obj, "priority", 0))(obj)
+    else:
+        raise TypeError(f"expected a Reader or a function read(path, display), got {type(obj).__name__}")
+
+
+def _registered() -> dict[str, Reader]:
+    """The registry, with the readers of the `kg.readers` entry points of installed packages."""
+    load_group("kg.readers", _register_plugin, _READERS.__contains__)
+    return _READERS
+
+
 def readers() -> dict[str, Reader]:
-    """Registered readers by name (a copy)."""
-    return dict(_READERS)
+    """Registered readers by name (a copy), plugins included."""
+    return dict(_registered())
 
 
 def get_reader(name: str) -> Reader:
+    _registered()
     try:
         return _READERS[name]
     except KeyError:
@@ -87,14 +106,14 @@ def _suffixes(path: Path) -> list[str]:
 
 def reader_for_extension(path: str | os.PathLike) -> Reader | None:
     for sfx in _suffixes(Path(path)):
-        for reader in _READERS.values():
+        for reader in _registered().values():
             if sfx in reader.extensions:
                 return reader
     return None
 
 
 def sniff_format(head: str) -> Reader | None:
-    for reader in sorted(_READERS.values(), key=lambda r: -r.priority):
+    for reader in sorted(_registered().values(), key=lambda r: -r.priority):
         if reader.sniff is not None:
             try:
                 if reader.sniff(head):

@@ -10,7 +10,8 @@ import networkx as nx
 
 from kg.rdf import base_iri_of
 from kg.view import layout
-from kg.view.select import PREDICATES, TYPE_COLOURS, ENTITY_TYPES, NODE_TYPES, is_paper, node_type, str_list
+from kg.schema import ENTITY_TYPES, NODE_TYPES, OTHER_COLOUR, PREDICATES, TYPE_COLOURS
+from kg.view.select import is_paper, node_type, str_list
 
 # Tableau 10 and two more: community colours; later communities are grey.
 COMMUNITY_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
@@ -151,7 +152,7 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
         "entity_types": list(ENTITY_TYPES),
         "predicates": predicates,
         "rules": rules,
-        "colors": dict(TYPE_COLOURS),
+        "colors": {**TYPE_COLOURS, "Other": OTHER_COLOUR},
         "total": {"nodes": G.number_of_nodes(), "statements": statement_count(G)},
         "nodes": records,
         "n_entities": len(entities),

@@ -7,17 +7,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-ENTITY_TYPES = ("Method", "Dataset", "Hardware", "Task")
-NODE_TYPES = ("Paper",) + ENTITY_TYPES
-PREDICATES = ("proposes", "mentions", "evaluatesOn", "usesHardware", "addresses", "outperforms", "extends")
-TYPE_COLOURS = {
-    "Paper": "#9aa5b8",
-    "Method": "#4e79a7",
-    "Dataset": "#f28e2b",
-    "Hardware": "#e15759",
-    "Task": "#59a14f",
-    "Other": "#b07aa1",
-}
+from kg.schema import NODE_TYPES, PAPER
 
 
 def str_list(value: Any) -> list[str]:
@@ -37,13 +27,13 @@ def node_type(G: nx.MultiDiGraph, n: Any) -> str:
 
 
 def is_paper(G: nx.MultiDiGraph, n: Any) -> bool:
-    return G.nodes[n].get("type") == "Paper"
+    return G.nodes[n].get("type") == PAPER
 
 
 def entity_papers(G: nx.MultiDiGraph) -> dict[Any, set]:
     """The distinct papers of every entity: those it is linked to, and those a statement
     touching it was read from."""
-    paper_set = {n for n, t in G.nodes(data="type") if t == "Paper"}
+    paper_set = {n for n, t in G.nodes(data="type") if t == PAPER}
     papers: dict[Any, set] = {n: set() for n in G.nodes if n not in paper_set}
     for u, v, p in G.edges(data="paper"):
         for x, other in ((u, v), (v, u)):
@@ -94,7 +84,7 @@ def _allowed(G: nx.MultiDiGraph, types: Iterable[str] | str | None) -> set:
     unknown = wanted - set(NODE_TYPES)
     if unknown:
         raise ValueError(f"unknown node type(s) {sorted(unknown)}; known: {list(NODE_TYPES)}")
-    wanted.add("Paper")  # `types` restricts entity types; papers come with their entities
+    wanted.add(PAPER)  # `types` restricts entity types; papers come with their entities
     return {n for n in G.nodes if node_type(G, n) in wanted}
 
 

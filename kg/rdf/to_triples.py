@@ -1,0 +1,228 @@
+"""Graph -> triples: the one place the RDF model is written down (see kg.rdf).
+
+`iter_blocks(G)` makes the triples one subject block at a time, blocks sorted by subject IRI;
+`graph_triples(G)` is the whole list (for 100k papers ~10M pyoxigraph triples, several GB on top
+of the graph, so kg.export.stream serializes the blocks as they are made instead).
+"""
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from itertools import chain
+from operator import itemgetter
+from typing import Iterator
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.io import cyclic_gc_paused
+from kg.names import name_key
+from kg.rdf.iris import base_iri_of, bnode_stem, encode_id, format_decimal
+from kg.rdf.vocab import DCTERMS, EXTRA_TYPES, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
+from kg.schema import KG_NAMESPACE, PAPER, PREDICATES, STATEMENT
+
+
+class _Iris:
+    """NamedNode caches: vocabulary, and graph nodes (papers and entities recur in many
+    statements; a statement's own IRI is used once and made on demand)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.vocab_cache: dict[str, ox.NamedNode] = {}
+        self.node_cache: dict[str, ox.NamedNode] = {}
+
+    def vocab(self, iri: str) -> ox.NamedNode:
+        node = self.vocab_cache.get(iri)
+        if node is None:
+            node = self.vocab_cache[iri] = ox.NamedNode(iri)
+        return node
+
+    def node(self, node_id, enc: str | None = None) -> ox.NamedNode:
+        node = self.node_cache.get(node_id)
+        if node is None:
+            enc = enc if enc is not None else encode_id(str(node_id))
+            node = self.node_cache[node_id] = ox.NamedNode(self.base + enc)
+        return node
+
+    def url(self, value: str):
+        try:
+            return ox.NamedNode(value)
+        except ValueError:
+            return ox.Literal(value, datatype=self.vocab(XSD + "anyURI"))
+
+
+def _subject_index(G: nx.MultiDiGraph) -> list[tuple]:
+    """(encoded id, node) and (encoded id, u, v, key) in the order graph_triples sorts its
+    blocks: by subject IRI, and all IRIs share the base, so by encoded id (stable sort, same
+    insertion order: dataset, nodes, edges)."""
+    index: list[tuple] = [("",)]
+    index.extend((encode_id(str(n)), n) for n in G.nodes)
+    index.extend((encode_id(str(k)), u, v, k) for u, v, k in G.edges(keys=True))
+    index.sort(key=itemgetter(0))
+    return index
+
+
+def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
+    """The triples of graph_triples(G), same order, generated lazily."""
+    return chain.from_iterable(iter_blocks(G))
+
+
+def iter_blocks(G: nx.MultiDiGraph) -> Iterator[list[ox.Triple]]:
+    """The triples of G one subject block at a time, blocks sorted by subject IRI."""
+    base = base_iri_of(G)
+    I = _Iris(base)
+    Triple, Literal, NamedNode = ox.Triple, ox.Literal, ox.NamedNode
+    V = I.vocab
+    xsd_integer, xsd_decimal = V(XSD + "integer"), V(XSD + "decimal")
+    a = V(RDF + "type")
+    p_title, p_abstract, p_label = V(DCTERMS + "title"), V(DCTERMS + "abstract"), V(RDFS + "label")
+    p_date, p_source, p_code = V(KG.listingDate), V(KG.source), V(KG.hasCode)
+    p_author, p_authorlist, p_url = V(SCHEMA + "author"), V(KG.authorList), V(SCHEMA + "url")
+    p_pref, p_alt, p_key = V(SKOS + "prefLabel"), V(SKOS + "altLabel"), V(KG.key)
+    rdf_first, rdf_rest, rdf_nil = V(RDF + "first"), V(RDF + "rest"), V(RDF + "nil")
+    pred_iri = {p: V(KG[p]) for p in PREDICATES}
+    pred_rank = {p: i for i, p in enumerate(PREDICATES)}
+    p_type_stmt = V(KG[STATEMENT])
+    p_subj, p_pred, p_obj = V(KG.subject), V(KG.predicate), V(KG.object)
+    p_derived, p_evidence = V(PROV + "wasDerivedFrom"), V(KG.evidence)
+    p_start, p_end, p_rule, p_conf = V(KG.start), V(KG.end), V(KG.rule), V(KG.confidence)
+    small_lits: dict = {}  # offsets, rules and confidences repeat; evidence sentences do not
+
+    def small(value, lexical, datatype=None):
+        key = (value, datatype)
+        lit = small_lits.get(key)
+        if lit is None:
+            if len(small_lits) > 100_000:
+                small_lits.clear()
+            lit = small_lits[key] = Literal(lexical(value)) if datatype is None else Literal(lexical(value), datatype=datatype)
+        return lit
+
+    def integer(value) -> str:
+        return str(int(value))
+
+    env = {
+        "a": a, "pred_iri": pred_iri, "pred_rank": pred_rank, "p_title": p_title, "p_label": p_label,
+        "p_abstract": p_abstract, "p_date": p_date, "p_author": p_author, "p_authorlist": p_authorlist,
+        "p_url": p_url, "p_code": p_code, "p_source": p_source, "p_pref": p_pref, "p_alt": p_alt, "p_key": p_key,
+        "rdf_first": rdf_first, "rdf_rest": rdf_rest, "rdf_nil": rdf_nil,
+    }
+    nodes, adj = G.nodes, G._adj
+    for entry in _subject_index(G):
+        if len(entry) == 1:  # the dataset description
+            ds = NamedNode(base)
+            yield [Triple(ds, a, V(VOID + "Dataset")), Triple(ds, V(VOID + "uriSpace"), Literal(base))]
+        elif len(entry) == 2:
+            enc, n = entry
+            yield _node_block(n, nodes[n], I.node(n, enc), adj[n], I, env)
+        else:
+            enc, u, v, key = entry
+            data = adj[u][v][key]
+            get = data.get
+            s = NamedNode(base + enc)
+            block = [Triple(s, a, p_type_stmt), Triple(s, p_subj, I.node(u))]
+            p = get("predicate")
+            if p is not None:
+                block.append(Triple(s, p_pred, pred_iri.get(p) or V(KG_NAMESPACE + p)))
+            block.append(Triple(s, p_obj, I.node(v)))
+            if (paper := get("paper")) is not None:
+                block.append(Triple(s, p_derived, I.node(paper)))
+            if (evidence := get("evidence")) is not None:
+                block.append(Triple(s, p_evidence, Literal(evidence)))
+            if (start := get("start")) is not None:
+                block.append(Triple(s, p_start, small(start, integer, xsd_integer)))
+            if (end := get("end")) is not None:
+                block.append(Triple(s, p_end, small(end, integer, xsd_integer)))
+            if (rule := get("rule")) is not None:
+                block.append(Triple(s, p_rule, small(rule, str)))
+            if (confidence := get("confidence")) is not None:
+                block.append(Triple(s, p_conf, small(confidence, format_decimal, xsd_decimal)))
+            yield block
+
+
+def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: dict) -> list[ox.Triple]:
+    """The triples graph_triples writes for node n (node part)."""
+    Triple, Literal, V = ox.Triple, ox.Literal, I.vocab
+    a, pred_iri, pred_rank = env["a"], env["pred_iri"], env["pred_rank"]
+    typ = data.get("type")
+    out: list[ox.Triple] = []
+    extra_blocks: list[ox.Triple] = []
+    if typ:
+        out.append(Triple(s, a, V(KG_NAMESPACE + typ)))
+        for extra in EXTRA_TYPES.get(typ, ()):
+            out.append(Triple(s, a, V(extra)))
+    if typ == PAPER:
+        title = data.get("title")
+        if title is None:
+            title = data.get("label")
+        if title is not None:
+            out.append(Triple(s, env["p_title"], Literal(title)))
+        label = data.get("label")
+        if label is not None and label != title:
+            out.append(Triple(s, env["p_label"], Literal(label)))
+        if data.get("abstract") is not None:
+            out.append(Triple(s, env["p_abstract"], Literal(data["abstract"])))
+        if data.get("date") is not None:
+            out.append(Triple(s, env["p_date"], Literal(str(data["date"]))))
+        authors = tuple(data.get("authors") or ())
+        for name in sorted(set(authors)):
+            out.append(Triple(s, env["p_author"], Literal(name)))
+        if len(authors) > 1 and list(authors) != sorted(set(authors)):
+            stem = bnode_stem(str(n))
+            cells = [ox.BlankNode(f"{stem}_author{i}") for i in range(len(authors))]
+            out.append(Triple(s, env["p_authorlist"], cells[0]))
+            for i, cell in enumerate(cells):
+                rest = cells[i + 1] if i + 1 < len(cells) else env["rdf_nil"]
+                extra_blocks.append(Triple(cell, env["rdf_first"], Literal(authors[i])))
+                extra_blocks.append(Triple(cell, env["rdf_rest"], rest))
+        for url in sorted(set(data.get("urls") or ())):
+            out.append(Triple(s, env["p_url"], I.url(url)))
+        for url in sorted(set(data.get("code") or ())):
+            out.append(Triple(s, env["p_code"], I.url(url)))
+        for src in sorted(set(data.get("sources") or ())):
+            out.append(Triple(s, env["p_source"], Literal(src)))
+    else:
+        label = data.get("label")
+        if label is not None:
+            out.append(Triple(s, env["p_pref"], Literal(label)))
+        for alias in sorted(set(data.get("aliases") or ())):
+            out.append(Triple(s, env["p_alt"], Literal(alias)))
+        for key in sorted({name_key(x) for x in (label, *(data.get("aliases") or ())) if x}):
+            out.append(Triple(s, env["p_key"], Literal(key)))
+    truthy = set()
+    for v, keyed in out_edges.items():
+        for edata in keyed.values():
+            p = edata.get("predicate")
+            if p in pred_iri:
+                truthy.add((p, v))
+    if truthy:
+        objects = {v: I.node(v) for _, v in truthy}
+        for p, v in sorted(truthy, key=lambda pv: (pred_rank[pv[0]], objects[pv[1]].value)):
+            out.append(Triple(s, pred_iri[p], objects[v]))
+    out.extend(extra_blocks)
+    return out
+
+
+_cache: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kg_rdf_cache", default=None)
+
+
+@contextmanager
+def triple_cache() -> Iterator[None]:
+    """Within this block, `graph_triples(G)` is computed once per graph object (export() uses it
+    so Turtle, N-Triples and JSON-LD share one conversion)."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
+def graph_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
+    """All triples for G, grouped by subject in IRI order, in a fixed order within a subject."""
+    cache = _cache.get()
+    if cache is not None and id(G) in cache:
+        return cache[id(G)][1]
+    with cyclic_gc_paused():
+        triples = list(iter_triples(G))
+    if cache is not None:
+        cache[id(G)] = (G, triples)  # keep G alive so its id() is not reused
+    return triples
