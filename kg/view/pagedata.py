@@ -10,7 +10,7 @@ import networkx as nx
 
 from kg.rdf import base_iri_of
 from kg.view import layout
-from kg.schema import ENTITY_TYPES, NODE_TYPES, OTHER_COLOUR, PREDICATES, TYPE_COLOURS
+from kg.schema import ENTITY_TYPES, NODE_TYPES, OTHER_COLOUR, PAPER, PREDICATES, TYPE_COLOURS
 from kg.view.select import is_paper, node_type, str_list
 
 # Tableau 10 and two more: community colours; later communities are grey.
@@ -136,7 +136,7 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
                         "x": round(x, 1), "y": round(y, 1), "r": round(radius[e], 1), "c": community[e]})
     for p in papers:
         d = G.nodes[p]
-        records.append({"id": str(p), "type": "Paper", "title": str(d.get("title") or d.get("label") or p),
+        records.append({"id": str(p), "type": PAPER, "title": str(d.get("title") or d.get("label") or p),
                         "date": None if d.get("date") is None else str(d.get("date")), "dk": dates[p],
                         "authors": str_list(d.get("authors")), "urls": str_list(d.get("urls")),
                         "code": str_list(d.get("code")), "sources": str_list(d.get("sources")),
