@@ -267,3 +267,23 @@ def test_markup_in_data_stays_text(session, small_page):
     assert session.js("document.querySelectorAll('body img, #kg-panel script, #kg-results script, .vis-tooltip script').length") == 0
     assert session.dialogs == []
     session.assert_clean()
+
+
+def test_focus_page_opens_focused_and_controls_drive_the_state(session, tmp_path):
+    path = tmp_path / "f.html"
+    write_html(make_small_graph(), path, focus="CIFAR-10", hops=2)
+    session.open(path)
+    assert session.js("kgView.mode()") == "focus" and session.js("kgView.selectedNode()") == "dataset/cifar-10"
+    assert session.page.locator("#kg-where").inner_text().endswith("CIFAR-10")
+    session.page.locator("#kg-overview").click()
+    session.wait("kgView.mode() === 'overview'")
+    # the minimum-papers slider and the colour choice, through the page's own controls
+    session.page.locator("#kg-min").fill("1")  # the second value: 2 papers
+    assert "min=2" in session.js("location.hash")
+    assert session.js("kgView.visibleNodeCount()") == 3  # ResNet-50, CIFAR-10 (2 papers), ViT (3); not GPU, the task
+    assert "\u2265 2 papers" in session.page.locator("#kg-min-label").inner_text()
+    session.page.select_option("#kg-color", "type")
+    assert "color=type" in session.js("location.hash")
+    colours = session.js("kgView.network.body.data.nodes.get().map(n => n.color.background)")
+    assert set(colours) == {"#4e79a7", "#f28e2b"}  # Method and Dataset, from kg.schema
+    session.assert_clean()
