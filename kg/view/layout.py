@@ -1,10 +1,10 @@
-"""Overview layout, computed once at build time so the page opens with physics off.
+"""Overview layout, computed once when the page is written so it opens with physics off.
 
 Entities are folded over their papers: two entities are linked by the number of papers that
-use both. Louvain communities of that weighted graph colour the overview; ForceAtlas2 lays out
-the best-connected entities (the core, where it is cheap), every other entity goes beside the
-papers it comes from, and a last pass pushes apart nodes that still overlap. All of it is
-seeded, so one graph always gives the same page.
+use both. Communities and layout work on each entity's strongest links: Louvain communities
+colour the overview; ForceAtlas2 lays out the entities with most papers (the core, where it is
+cheap) and a pass pushes apart discs that still overlap; every other entity goes on rings
+around the core, at the angle of its papers. All of it is seeded: one graph, one page.
 """
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from typing import Any, Hashable, Sequence
 import networkx as nx
 import numpy as np
 
-CORE_MAX = 400  # ForceAtlas2 in networkx is O(n^2) per iteration: 400 nodes ~ 0.5 s
+# ForceAtlas2 in networkx is O(n^2) per iteration, so it lays out at most this many entities:
+# as many as the overview shows by default (see pagedata), the rest go on rings around them.
+CORE_MAX = 300
 SEED = 7
 SPACING = 60.0  # canvas units per core entity, along each axis of the layout's square
 NODE_MIN, NODE_MAX = 5.0, 34.0  # node radius in canvas units

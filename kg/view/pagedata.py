@@ -17,7 +17,7 @@ from kg.view.select import is_paper, node_type, str_list
 COMMUNITY_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
                      "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8")
 SMALL_COMMUNITY = "#bab0ac"
-OVERVIEW_TARGET = 300  # entities shown by default: the smallest paper minimum that leaves at most this many
+OVERVIEW_TARGET = layout.CORE_MAX  # entities shown by default: the smallest paper minimum leaving at most this many
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -161,6 +161,6 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
         "communities": [{"name": name, "size": len(g),
                          "color": COMMUNITY_COLOURS[i] if i < len(COMMUNITY_COLOURS) and len(g) > 1 else SMALL_COMMUNITY}
                         for i, (name, g) in enumerate(zip(names, groups))],
-        "min_papers": _default_min_papers(list(local_count for local_count in (len(s) for s in local.values()))),
+        "min_papers": _default_min_papers([len(ps) for ps in local.values()]),
         "focus": None if focus is None else str(focus),
     }
