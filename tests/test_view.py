@@ -140,9 +140,13 @@ def _parse(path) -> tuple[str, _Collector]:
 
 
 def _data(collector: _Collector) -> dict:
-    blocks = [body for attrs, body in collector.scripts if attrs.get("type") == "application/json"]
-    assert len(blocks) == 1
-    return json.loads(blocks[0])
+    """The page data, with the abstracts (a block of their own) put back on the papers."""
+    blocks = {attrs.get("id"): body for attrs, body in collector.scripts if attrs.get("type") == "application/json"}
+    assert set(blocks) == {"kg-data", "kg-abstracts"}
+    data = json.loads(blocks["kg-data"])
+    for n, a in zip(data["nodes"][data["n_entities"]:], json.loads(blocks["kg-abstracts"])):
+        n["abstract"] = a
+    return data
 
 
 @pytest.fixture
@@ -259,7 +263,7 @@ def test_data_is_escaped(small):
     titles = {n.get("title") for n in data["nodes"]}
     assert XSS_TITLE in titles
     assert XSS_TITLE not in text and XSS_ALIAS not in text
-    assert len(col.scripts) == 3  # data, vis-network, page script
+    assert len(col.scripts) == 4  # data, abstracts, vis-network, page script
 
 
 def test_title_escaped_and_no_innerhtml(tmp_path):
@@ -276,14 +280,18 @@ def test_title_escaped_and_no_innerhtml(tmp_path):
 def test_data_json_escaping_edge_cases(tmp_path):
     G = nx.MultiDiGraph()
     weird = "</script><script>alert(4)</script> \u2028\u2029 &amp; <!-- -->"
-    p = add_paper(G, weird)
+    p = add_paper(G, weird, abstract="An abstract: " + weird)
     m = add_entity(G, "Method", "m", "%%VIS_JS%% </SCRIPT>", (weird,))
     add_statement(G, p, "proposes", m, p, weird + "!")
     out = tmp_path / "w.html"
     write_html(G, out)
     text, col = _parse(out)
-    assert text.lower().count("</script") == 3
+    assert text.lower().count("</script") == 4
+    for block in ("kg-data", "kg-abstracts"):
+        raw = text.split(f'<script id="{block}" type="application/json">', 1)[1].split("</script>", 1)[0]
+        assert not any(ch in raw for ch in "<>&\u2028\u2029"), block
     data = _data(col)
+    assert data["nodes"][1]["abstract"] == "An abstract: " + weird
     assert {n.get("label") or n.get("title") for n in data["nodes"]} == {weird, "%%VIS_JS%% </SCRIPT>"}
     assert data["statements"][0][8] == weird + "!"
 

@@ -55,8 +55,10 @@ def json_for_html(obj: Any) -> str:
 def render_page(data: dict, title: str) -> str:
     template, css, js = page_assets()
     vis_js, vis_css = vis_assets()
+    data = dict(data)
+    abstracts = data.pop("abstracts", [])
     parts = {"TITLE": html.escape(str(title), quote=True), "VIS_CSS": vis_css, "PAGE_CSS": css,
-             "DATA": json_for_html(data), "VIS_JS": vis_js, "PAGE_JS": js}
+             "DATA": json_for_html(data), "ABSTRACTS": json_for_html(abstracts), "VIS_JS": vis_js, "PAGE_JS": js}
     # One pass over the template: substituted text is never scanned again, so data or a
     # title containing "%%DATA%%" stays literal.
     return re.sub(r"%%([A-Z_]+)%%", lambda m: parts[m.group(1)], template)

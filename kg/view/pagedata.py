@@ -1,5 +1,6 @@
 """Page data: the JSON the page's script reads. Nodes are referred to by index; an evidence
-sentence that is exactly its span of the abstract (or the title, for -1/-1) is not repeated."""
+sentence that is exactly its span of the abstract (or the title, for -1/-1) is not repeated.
+Abstracts (most of a big page) go in a list of their own, paper order."""
 from __future__ import annotations
 
 import math
@@ -77,14 +78,14 @@ def statement_count(G: nx.MultiDiGraph) -> int:
     return sum(len(keys) for _, nbrs in G.adjacency() for keys in nbrs.values())
 
 
-def _statements(G: nx.MultiDiGraph, index: dict, records: list, keep_papers: set) -> tuple[list, list, list]:
+def _statements(G: nx.MultiDiGraph, index: dict, texts: dict) -> tuple[list, list, list]:
     """(predicates, rules, statements): one row per statement between carried nodes read from a
-    carried paper: [subject, predicate, object, paper, start, end, confidence, rule, evidence]
-    (indexes into nodes, predicates and rules; evidence None when it is its span)."""
+    carried paper (a key of `texts`: paper -> (title, abstract)): [subject, predicate, object,
+    paper, start, end, confidence, rule, evidence] (indexes into nodes, predicates and rules;
+    evidence None when it is its span)."""
     predicates = list(PREDICATES)
     pred_index = {p: i for i, p in enumerate(predicates)}
     rules: dict[str, int] = {}
-    texts = {p: (records[index[p]]["title"], records[index[p]]["abstract"]) for p in keep_papers}
     rows = []
     for u, v, d in G.edges(data=True):  # the graph's own order: deterministic for one graph
         iu, iv, paper = index.get(u), index.get(v), d.get("paper")
@@ -139,10 +140,11 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
         records.append({"id": str(p), "type": PAPER, "title": str(d.get("title") or d.get("label") or p),
                         "date": None if d.get("date") is None else str(d.get("date")), "dk": dates[p],
                         "authors": str_list(d.get("authors")), "urls": str_list(d.get("urls")),
-                        "code": str_list(d.get("code")), "sources": str_list(d.get("sources")),
-                        "abstract": str(d.get("abstract") or "")})
+                        "code": str_list(d.get("code")), "sources": str_list(d.get("sources"))})
+    abstracts = [str(G.nodes[p].get("abstract") or "") for p in papers]
 
-    predicates, rules, statements = _statements(G, index, records, keep_papers)
+    texts = {p: (records[index[p]]["title"], a) for p, a in zip(papers, abstracts)}
+    predicates, rules, statements = _statements(G, index, texts)
 
     names = [", ".join(str(G.nodes[n].get("label") or n) for n in g[:3]) for g in groups]
     return {
@@ -163,4 +165,5 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
                         for i, (name, g) in enumerate(zip(names, groups))],
         "min_papers": _default_min_papers([len(ps) for ps in local.values()]),
         "focus": None if focus is None else str(focus),
+        "abstracts": abstracts,  # the page writes these into a block of their own, read when first needed
     }

@@ -135,10 +135,11 @@ function showPaper(p) {
   kv(panelBody, "IRI", safeLink(DATA.base_iri + n.id));
   linkList(panelBody, "Links", n.urls);
   linkList(panelBody, "Code", n.code);
-  if (n.abstract) {
+  var abstract = abstractOf(p);
+  if (abstract) {
     panelBody.appendChild(el("h3", "Abstract"));
     var ab = el("p", null, "kg-abstract");
-    ab.appendChild(highlighted(n.abstract, inAbstract, function (k) { return [ST[k][S_START], ST[k][S_END]]; }));
+    ab.appendChild(highlighted(abstract, inAbstract, function (k) { return [ST[k][S_START], ST[k][S_END]]; }));
     panelBody.appendChild(ab);
   }
   if (ks.length) {

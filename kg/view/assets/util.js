@@ -18,6 +18,7 @@ ST.forEach(function (s, k) {
   if (s[S_OBJ] !== s[S_SUBJ]) touching[s[S_OBJ]].push(k);
   readFrom[s[S_PAPER]].push(k);
 });
+api.timings.indexed = performance.now();
 
 function isPaper(i) { return i >= NE; }
 // Papers newest first, then by title: rank[i - NE], computed when first needed.
@@ -37,10 +38,15 @@ function nameOf(i) { var n = NODES[i]; return n.type === "Paper" ? n.title : n.l
 function predName(k) { return DATA.predicates[k]; }
 function predColor(k) { return PRED_COLORS[k % PRED_COLORS.length]; }
 function typeColor(t) { return DATA.colors[t] || DATA.colors.Other; }
+// Abstracts are most of a big page: parsed when a panel first needs one.
+var ABSTRACTS = null;
+function abstractOf(p) {
+  if (ABSTRACTS === null) ABSTRACTS = JSON.parse(document.getElementById("kg-abstracts").textContent);
+  return ABSTRACTS[p - NE] || "";
+}
 function evidenceOf(s) {
   if (s[S_EVID] !== null) return s[S_EVID];
-  var p = NODES[s[S_PAPER]];
-  return s[S_START] < 0 ? p.title : p.abstract.slice(s[S_START], s[S_END]);
+  return s[S_START] < 0 ? NODES[s[S_PAPER]].title : abstractOf(s[S_PAPER]).slice(s[S_START], s[S_END]);
 }
 
 function el(tag, text, cls) {
