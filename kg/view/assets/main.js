@@ -318,6 +318,10 @@ overview.once("afterDrawing", function () {
   api.timings.ready = performance.now();
   api.ready = true;
   document.body.setAttribute("data-ready", "1");
-  if (NODES.length > NE) setTimeout(function () { paperRank(NE); }, 0);  // the first focus needs it
+  if (NODES.length > NE) {  // what the first focus needs, made while the reader looks at the overview
+    setTimeout(function () { paperRank(NE); }, 0);
+    setTimeout(function () { abstractOf(NE); }, 0);
+    setTimeout(function () { for (var p = NE; p < NODES.length; p++) entitiesOfPaper(p, -1); }, 0);
+  }
 });
 overview.redraw();
