@@ -142,14 +142,22 @@ function overviewItems() {
   });
 }
 function visibleEntities() { var ids = []; for (var i = 0; i < NE; i++) if (nodeShown[i]) ids.push(i); return ids; }
-function fitOverview(animate) {
-  var ids = visibleEntities();
-  overview.fit({ nodes: ids.length ? ids : undefined, animation: animate ? { duration: 300 } : false });
+// Fit boxes [left, top, right, bottom] (canvas units) into a network's canvas; vis-network's
+// own fit leaves a wide margin, and cannot know the focus boxes before they are drawn.
+function fitBoxes(network, container, boxes, maxScale, animation) {
+  if (!boxes.length) return;
+  var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+  boxes.forEach(function (bx) { l = Math.min(l, bx[0]); t = Math.min(t, bx[1]); r = Math.max(r, bx[2]); b = Math.max(b, bx[3]); });
+  var W = container.clientWidth, H = container.clientHeight;
+  var scale = Math.min(maxScale, (W - 40) / Math.max(1, r - l), (H - 40) / Math.max(1, b - t));
+  network.moveTo({ position: { x: (l + r) / 2, y: (t + b) / 2 }, scale: scale, animation: animation });
 }
+function discs(ids) { return ids.map(function (i) { var n = NODES[i]; return [n.x - n.r, n.y - n.r, n.x + n.r, n.y + n.r]; }); }
+function fitOverview() { fitBoxes(overview, overviewContainer, discs(visibleEntities()), 2, false); }
 function showCommunity(ci) {
   var ids = visibleEntities().filter(function (i) { return NODES[i].c === ci; });
   if (state.node !== null) go({ node: null }, true);
-  if (ids.length) overview.fit({ nodes: ids, animation: { duration: 400 } });
+  fitBoxes(overview, overviewContainer, discs(ids), 2, { duration: 400 });
 }
 overview.on("click", function (p) {
   if (p.nodes && p.nodes.length) go({ node: p.nodes[0] }, true);
@@ -209,16 +217,13 @@ function renderFocus(i) {
 }
 // Fit the focus view from the layout's own boxes (vis measures boxes only once drawn).
 function fitFocus() {
-  var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, h = boxHeight();
+  var h = boxHeight(), boxes = [];
   focusInfo.pos.forEach(function (xy, j) {
     var w = boxWidth(j, j === state.node);
-    minX = Math.min(minX, xy.x - w / 2); maxX = Math.max(maxX, xy.x + w / 2);
-    minY = Math.min(minY, xy.y - h / 2); maxY = Math.max(maxY, xy.y + h / 2);
+    boxes.push([xy.x - w / 2, xy.y - h / 2, xy.x + w / 2, xy.y + h / 2]);
   });
   focusNet.setSize("100%", "100%");
-  var W = focusContainer.clientWidth, H = focusContainer.clientHeight;
-  var scale = Math.min(1.25, (W - 40) / Math.max(1, maxX - minX), (H - 40) / Math.max(1, maxY - minY));
-  focusNet.moveTo({ position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale: scale, animation: false });
+  fitBoxes(focusNet, focusContainer, boxes, 1.25, false);
 }
 focusNet.on("click", function (p) {
   if (p.nodes && p.nodes.length) { if (p.nodes[0] !== state.node) go({ node: p.nodes[0] }, true); else showNode(p.nodes[0]); }
@@ -313,7 +318,7 @@ document.addEventListener("keydown", function (ev) {
 // ---- start
 api.timings.data = performance.now();
 onState(null, state);
-fitOverview(false);
+fitOverview();
 overview.once("afterDrawing", function () {
   api.timings.ready = performance.now();
   api.ready = true;
