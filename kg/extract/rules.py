@@ -233,6 +233,13 @@ class RuleExtractor:
         self.gazetteer = gazetteer or default_gazetteer()
 
     def __call__(self, paper: Paper) -> Extraction:
+        sents, cands = self.candidate_pool(paper)
+        self._drop_vague(cands, bool(sents) and sents[0].is_title)
+        return self.extraction_from(paper, sents, cands)
+
+    def candidate_pool(self, paper: Paper) -> tuple[list[Sentence], dict[str, Candidate]]:
+        """Every candidate the generators find, before any is judged (the learned extractor
+        judges this pool with its model; the rules judge it with _drop_vague)."""
         sents = sentences(paper.title, paper.abstract)
         cands: dict[str, Candidate] = {}
         abbrevs = self._abbreviations(sents)
@@ -251,7 +258,9 @@ class RuleExtractor:
             self._task_lists(s, i, cands)
             self._dataset_lists(s, i, cands)
             self._proposals(s, i, cands)
-        self._drop_vague(cands, bool(sents) and sents[0].is_title)
+        return sents, cands
+
+    def extraction_from(self, paper: Paper, sents: list[Sentence], cands: dict[str, Candidate]) -> Extraction:
         for c in cands.values():
             # what a paper proposes is a method or a dataset; a guessed Task type yields
             if c.proposed_by and c.type not in ("Method", "Dataset"):

@@ -1,0 +1,157 @@
+"""Training the learned extractor from gold annotations (`kg train`, `kg eval --cv`).
+
+Gold papers are matched to corpus papers by title. Each candidate of the shared pool
+(kg.extract.learned.prepare) is labelled by the gold entity whose name or alias it matches
+(SCHEMA.md's name key), each method pair by the gold relation between the entities its two
+names match. Three logistic regressions (scikit-learn) are fitted; the same inputs give the
+same bytes (fixed solver, fixed example order, rounded weights).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from kg.extract.learned import (
+    ENTITY_CLASSES, PAIR_CLASSES, PROPOSES_CLASSES, ExtractorModel, LinearModel, Thresholds, entity_features,
+    method_pairs, prepare, rule_method_claims,
+)
+from kg.extract.rules import RuleExtractor
+from kg.extract.text import name_key
+from kg.records import Paper
+
+MIN_FEATURE_PAPERS = 2  # a feature seen in one training paper only is that paper's, not the field's
+DIGITS = 5
+
+
+class GoldError(ValueError):
+    """A gold file that cannot be read: the message is one line naming file and line."""
+
+
+@dataclass(frozen=True)
+class GoldPaper:
+    title: str
+    entities: tuple[dict, ...]
+    relations: tuple[dict, ...]
+    record: dict
+
+    def keys(self) -> dict[str, dict]:
+        """name key of every name and alias -> its gold entity."""
+        out: dict[str, dict] = {}
+        for e in self.entities:
+            for n in (e["name"], *e.get("aliases", ())):
+                out.setdefault(name_key(n), e)
+        return out
+
+
+def read_gold(paths: Iterable[str | Path]) -> list[GoldPaper]:
+    papers = []
+    for path in paths:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GoldError(f"{path}: cannot read: {exc}") from None
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                papers.append(GoldPaper(rec["title"], tuple(rec["entities"]), tuple(rec["relations"]), rec))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise GoldError(f"{path}:{n}: not a gold record: {exc}") from None
+    return papers
+
+
+def title_key(title: str) -> str:
+    return " ".join(title.lower().split())
+
+
+def pair_with_papers(gold: list[GoldPaper], papers: Iterable[Paper]) -> list[tuple[GoldPaper, Paper]]:
+    by_title = {title_key(p.title): p for p in papers}
+    return [(g, by_title[title_key(g.title)]) for g in gold if title_key(g.title) in by_title]
+
+
+def fold_of(title: str, k: int) -> int:
+    """Folds by paper, from a hash of the title: stable whatever the file order."""
+    return int(hashlib.sha1(title_key(title).encode()).hexdigest(), 16) % k
+
+
+# --- examples -------------------------------------------------------------------------------------
+
+def paper_examples(rules: RuleExtractor, gold: GoldPaper, paper: Paper):
+    """(entity examples, proposes examples, pair examples) of one paper: (features, label)."""
+    keys = gold.keys()
+    proposed = {name_key(r["o"]) for r in gold.relations if r["s"] == "PAPER" and r["p"] == "proposes"}
+    method_rel = {(name_key(r["s"]), name_key(r["o"])): r["p"] for r in gold.relations
+                  if r["s"] != "PAPER" and r["p"] in PAIR_CLASSES}
+    sents, cands, has_title = prepare(rules, paper)
+    entities, proposes, canon = [], [], {}
+    for key, c in list(cands.items()):
+        feats = entity_features(c, sents, has_title)
+        match = next((keys[k] for k in (name_key(c.name), *map(name_key, sorted(c.aliases))) if k in keys), None)
+        entities.append((feats, match["type"] if match else "none"))
+        if match is None:
+            del cands[key]
+            continue
+        c.type = match["type"]
+        canon[c.name] = name_key(match["name"])
+        if c.type in ("Method", "Dataset"):
+            proposes.append((feats, "proposes" if canon[c.name] in proposed else "mentions"))
+    # pairs are judged on the gold-typed pool, as they are on the model-typed pool at run time
+    for c in cands.values():
+        if c.name in canon and c.proposed_by and canon[c.name] not in proposed:
+            c.proposed_by = ""
+    pairs = [(feats, method_rel.get((canon.get(s.name), canon.get(o.name)), "none"))
+             for s, o, _, feats in method_pairs(cands, sents, rule_method_claims(rules, cands, sents))]
+    return entities, proposes, pairs
+
+
+def examples(pairs: list[tuple[GoldPaper, Paper]]):
+    rules = RuleExtractor()
+    out = ([], [], [])
+    for gold, paper in pairs:
+        for bucket, got in zip(out, paper_examples(rules, gold, paper)):
+            bucket.append(got)
+    return out  # per paper lists, so features can be counted by paper
+
+
+def fit(per_paper: list[list[tuple[list[str], str]]], classes: tuple[str, ...], C: float) -> LinearModel:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    papers_with = Counter(f for paper in per_paper for f in {f for feats, _ in paper for f in feats})
+    vocab = sorted(f for f, n in papers_with.items() if n >= MIN_FEATURE_PAPERS)
+    index = {f: k for k, f in enumerate(vocab)}
+    rows, cols, labels = [], [], []
+    for paper in per_paper:
+        for feats, label in paper:
+            r = len(labels)
+            for k in sorted({index[f] for f in feats if f in index}):
+                rows.append(r)
+                cols.append(k)
+            labels.append(classes.index(label))
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(labels), len(vocab)))
+    y = np.array(labels)
+    present = sorted(set(labels))
+    lr = LogisticRegression(C=C, max_iter=2000, solver="lbfgs", tol=1e-6)
+    lr.fit(X, y)
+    coef, bias = lr.coef_, lr.intercept_
+    if len(present) == 2:  # binary: one row of weights, for the second class
+        coef, bias = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, bias[0]])
+    full_w = np.zeros((len(classes), len(vocab)))
+    full_b = np.full(len(classes), -30.0)  # a class never seen in training is never predicted
+    for row, cls in enumerate(present):
+        full_w[cls], full_b[cls] = coef[row], bias[row]
+    weights = {f: tuple(round(float(v), DIGITS) for v in full_w[:, k]) for f, k in index.items()
+               if np.abs(full_w[:, k]).max() >= 10 ** -DIGITS}
+    return LinearModel(classes, tuple(round(float(b), DIGITS) for b in full_b), weights)
+
+
+def train(pairs: list[tuple[GoldPaper, Paper]], thresholds: Thresholds = Thresholds(), C: float = 0.25) -> ExtractorModel:
+    entity, proposes, pair = examples(pairs)
+    return ExtractorModel(fit(entity, ENTITY_CLASSES, C), fit(proposes, PROPOSES_CLASSES, C),
+                          fit(pair, PAIR_CLASSES, C), thresholds)
