@@ -117,8 +117,10 @@ def main() -> None:
               help="Force an input reader (default: by extension, else by content).")
 @click.option("--on-error", type=click.Choice(["skip", "fail"]), default="skip", show_default=True,
               help="Skip bad records (counted in the summary) or stop with exit status 2.")
-@click.option("--extractor", default="rules", show_default=True, cls=_RegistryOption, names=_extractor_names,
+@click.option("--extractor", default="learned", show_default=True, cls=_RegistryOption, names=_extractor_names,
               help="Registered extractor name or module:factory.")
+@click.option("--model", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Model file for the learned extractor (from kg train; default: the shipped model).")
 @click.option("--base-iri", default=None, help="Namespace for instance IRIs.")
 @click.option("--formats", default=None, cls=_RegistryOption, names=_exporter_names,
               help="Comma-separated export formats, by name or extension (default: every registered one).")
@@ -134,7 +136,7 @@ def main() -> None:
               help="Add INPUTs to the build in this folder (re-extracting only new papers); writes there too.")
 @click.option("--state/--no-state", default=True, show_default=True,
               help="Keep the build state in OUT/.kg so a later --update can reuse extractions.")
-def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, workers, engine, scheduler,
+def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, quiet, workers, engine, scheduler,
           chunk_size, update_dir, state):
     """Build the graph from listings (files or folders) and export it.
 
@@ -149,6 +151,10 @@ def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, w
 
     if scheduler is not None and engine != "dask":
         _fail("--scheduler needs --engine dask")
+    if model is not None:
+        if extractor != "learned":
+            _fail("--model is the learned extractor's; leave out --extractor")
+        extractor = f"learned@{model.resolve()}"
     if update_dir is not None:
         if out_dir != Path("exports") and out_dir != update_dir:
             _fail("--update DIR writes to DIR; leave out --out or give the same folder")
@@ -257,12 +263,29 @@ def validate(graph):
 
 
 @main.command(name="eval")
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--errors", is_flag=True, help="Also print false positives and negatives per paper and precision per rule.")
-def eval_(graph, gold, errors):
-    """Precision, recall and F1 per entity type and predicate against a gold file."""
+@click.option("--cv", "folds", default=None, type=click.IntRange(min=2),
+              help="K-fold cross-validation of the learned extractor: FILES are gold files only; needs --corpus.")
+@click.option("--corpus", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="With --cv: listings holding the gold papers' abstracts; repeatable.")
+def eval_(files, errors, folds, corpus):
+    """Score GRAPH against GOLD files: kg eval GRAPH GOLD.
+
+    Or cross-validate the learned extractor: kg eval --cv 5 GOLD... --corpus LISTINGS.
+    """
     from kg.evaluate import evaluate, read_gold
+
+    if folds is not None:
+        if not corpus:
+            _fail("--cv needs --corpus (the listings with the gold papers' abstracts)")
+        from kg.cli_learning import cross_validation
+
+        click.echo(cross_validation(files, corpus, folds))
+        return
+    if len(files) != 2:
+        _fail("kg eval GRAPH GOLD (or kg eval --cv K GOLD... --corpus LISTINGS)")
+    graph, gold = files
 
     try:
         records = read_gold(gold)
@@ -299,6 +322,10 @@ def view(graph, out, focus, hops, types, max_nodes):
         _fail(str(exc))
     click.echo(f"wrote {out} ({shown.get('nodes', '?')} nodes, {shown.get('edges', '?')} edges)")
 
+
+from kg.cli_learning import train  # noqa: E402  (the learned extractor's commands)
+
+main.add_command(train)
 
 if __name__ == "__main__":
     main()

@@ -45,8 +45,7 @@ def _extractor(name: str) -> Callable[[Paper], Extraction]:
 
 def extract_chunk(extractor: str, papers: Sequence[Paper]) -> list[Extraction]:
     """The task every engine runs: one chunk of papers -> their extractions, in order."""
-    ex = _extractor(extractor)
-    return [ex(p) for p in papers]
+    return list(_extractor(extractor).pipe(papers))
 
 
 def chunk_size_for(n: int, workers: int, chunk_size: int | None = None) -> int:
@@ -164,7 +163,7 @@ def open_pool(workers: int = 1, engine: str = "local", scheduler=None, extractor
 
 def extract_papers(
     papers: Sequence[Paper],
-    extractor: str = "rules",
+    extractor: str = "learned",
     *,
     workers: int = 1,
     engine: str = "local",

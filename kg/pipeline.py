@@ -79,7 +79,7 @@ def build(
     *,
     format: str | None = None,
     on_error: str = "skip",
-    extractor: str = "rules",
+    extractor: str = "learned",
     base_iri: str = DEFAULT_BASE_IRI,
     progress: bool = False,
     report: BuildReport | None = None,

@@ -14,8 +14,9 @@ extracted. Resolution and graph assembly then run over all papers (they look acr
 are cheap next to extraction).
 
 The cache is only used when the extractor and its fingerprint are unchanged: for the built-in
-"rules" extractor the fingerprint is a hash of the kg.extract sources and lexicons (and of
-kg.names and kg.schema, which they use), so editing a rule or a lexicon re-extracts everything.
+extractors the fingerprint hashes the kg.extract sources and word lists (and kg.names and
+kg.schema, which they use) and, for the learned one, the model's bytes, so new weights, a new
+feature or a lexicon edit re-extracts everything.
 Extraction is assumed to depend on a paper's title and abstract only (true of the built-in
 extractor).
 
@@ -57,16 +58,11 @@ def content_key(paper: Paper) -> str:
 
 
 def extractor_fingerprint(name: str) -> str:
-    """Changes whenever the extractor may give different output for the same paper."""
-    h = hashlib.sha1(name.encode())
-    if name == "rules":
-        package = Path(__file__).resolve().parent
-        root = package / "extract"
-        for path in [*sorted(root.rglob("*")), package / "names.py", package / "schema.py"]:
-            if path.is_file() and path.suffix in (".py", ".tsv", ".txt"):
-                h.update(str(path.relative_to(package)).encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()
+    """Changes whenever the extractor may give different output for the same paper: the
+    extractor's own fingerprint (for the learned one, model weights + feature code)."""
+    from kg.extract import get_extractor
+
+    return hashlib.sha1(f"{name}\n{get_extractor(name).fingerprint()}".encode()).hexdigest()
 
 
 # --- records <-> JSON ---------------------------------------------------------------------------

@@ -106,8 +106,11 @@ class ExtractorModel:
 @lru_cache(maxsize=8)
 def load_model(path: str | Path = SHIPPED_MODEL) -> tuple[ExtractorModel, str]:
     """The model in `path` and the sha1 of its bytes."""
-    data = Path(path).read_bytes()
-    return ExtractorModel.from_bytes(data), hashlib.sha1(data).hexdigest()
+    try:
+        data = Path(path).read_bytes()
+        return ExtractorModel.from_bytes(data), hashlib.sha1(data).hexdigest()
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a kg extractor model ({exc})") from None
 
 
 # --- features ------------------------------------------------------------------------------------
@@ -318,11 +321,12 @@ class LearnedExtractor(RuleExtractor):
 
 @lru_cache(maxsize=1)
 def source_digest() -> str:
-    """sha1 of the kg.extract sources and data files (features change when they do)."""
-    root = Path(__file__).resolve().parent
+    """sha1 of the kg.extract sources and word lists, and of kg.names and kg.schema which they
+    use (features change when they do)."""
+    package = Path(__file__).resolve().parent.parent
     h = hashlib.sha1()
-    for path in sorted(root.rglob("*")):
+    for path in [*sorted((package / "extract").rglob("*")), package / "names.py", package / "schema.py"]:
         if path.is_file() and path.suffix in (".py", ".tsv", ".txt"):
-            h.update(str(path.relative_to(root)).encode())
+            h.update(str(path.relative_to(package)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()

@@ -232,6 +232,14 @@ class RuleExtractor:
     def __init__(self, gazetteer: Gazetteer | None = None):
         self.gazetteer = gazetteer or default_gazetteer()
 
+    def pipe(self, papers):
+        return map(self, papers)
+
+    def fingerprint(self) -> str:
+        from kg.extract.learned import source_digest
+
+        return f"rules:{source_digest()}"
+
     def __call__(self, paper: Paper) -> Extraction:
         sents, cands = self.candidate_pool(paper)
         self._drop_vague(cands, bool(sents) and sents[0].is_title)
