@@ -29,10 +29,10 @@ CALLS: list[str] = []
 
 @register_extractor("counting")
 def _counting():
-    """The rules extractor, recording the id of every paper it extracts."""
-    from kg.extract.rules import RuleExtractor
+    """The default (learned) extractor, recording the id of every paper it extracts."""
+    from kg.extract.learned import LearnedExtractor
 
-    inner = RuleExtractor()
+    inner = LearnedExtractor()
 
     def extract(paper):
         CALLS.append(paper.id)
@@ -155,7 +155,7 @@ def test_update_without_state_fails(tmp_path):
 
 def test_changed_extractor_re_extracts_everything(tmp_path):
     out = tmp_path / "b"
-    build([EXAMPLES], state_dir=out)  # "rules"
+    build([EXAMPLES], state_dir=out)  # "learned"
     CALLS.clear()
     report = BuildReport()
     build([EXAMPLES], extractor="counting", state_dir=out, update=out, report=report)

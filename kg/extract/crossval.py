@@ -22,7 +22,7 @@ def fold_report(train_pairs, test_pairs, thresholds: Thresholds) -> Report:
     papers = [p for _, p in test_pairs]
     extractions = list(extractor.pipe(papers))
     G = assemble(papers, extractions, resolve(extractions))
-    return evaluate(G, [g.record for g, _ in test_pairs])
+    return evaluate(G, [dict(g.record, id=p.id) for g, p in test_pairs])  # the id the build gave it
 
 
 def cross_validate(pairs: list[tuple[GoldPaper, Paper]], k: int = 5, thresholds: Thresholds = Thresholds(),

@@ -21,6 +21,7 @@ from typing import Iterable, Iterator
 from kg.extract.rules import (
     CODE_URL, GENERIC_TERMS, NOT_NAMES, VAGUE, Candidate, RuleExtractor, _is_coined, _supported,
 )
+from kg.extract.digest import source_digest
 from kg.extract.phrases import add_phrases
 from kg.extract.text import Sentence, name_key
 from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
@@ -317,16 +318,3 @@ class LearnedExtractor(RuleExtractor):
         )
         urls = tuple(dict.fromkeys(u.rstrip(".") for u in CODE_URL.findall(paper.abstract)))
         return Extraction(paper.id, mentions, tuple(claims), urls)
-
-
-@lru_cache(maxsize=1)
-def source_digest() -> str:
-    """sha1 of the kg.extract sources and word lists, and of kg.names and kg.schema which they
-    use (features change when they do)."""
-    package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha1()
-    for path in [*sorted((package / "extract").rglob("*")), package / "names.py", package / "schema.py"]:
-        if path.is_file() and path.suffix in (".py", ".tsv", ".txt"):
-            h.update(str(path.relative_to(package)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()

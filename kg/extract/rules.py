@@ -236,7 +236,7 @@ class RuleExtractor:
         return map(self, papers)
 
     def fingerprint(self) -> str:
-        from kg.extract.learned import source_digest
+        from kg.extract.digest import source_digest
 
         return f"rules:{source_digest()}"
 

@@ -1,0 +1,123 @@
+"""The learned extractor: protocol, training determinism, model files, kg train / eval --cv."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.extract import Extractor, get_extractor
+from kg.extract.learned import SHIPPED_MODEL, ExtractorModel, LearnedExtractor
+from kg.extract.train import pair_with_papers, read_gold, train
+from kg.ingest import read_papers
+from kg.pipeline import BuildReport, build
+from kg.update import extractor_fingerprint
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "examples" / "papers.jsonl"
+DEMO_GOLD = ROOT / "tests" / "data" / "gold" / "demo.jsonl"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def demo_pairs():
+    return pair_with_papers(read_gold([DEMO_GOLD]), list(read_papers([DEMO])))
+
+
+@pytest.fixture(scope="module")
+def demo_model(demo_pairs, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "demo.json.gz"
+    path.write_bytes(train(demo_pairs).to_bytes())
+    return path
+
+
+def test_every_registered_extractor_follows_the_protocol():
+    papers = list(read_papers([DEMO]))[:4]
+    for name in ("learned", "rules"):
+        ex = get_extractor(name)
+        assert isinstance(ex, Extractor)
+        assert list(ex.pipe(papers)) == [ex(p) for p in papers]
+        assert ex.fingerprint() == get_extractor(name).fingerprint()
+    assert get_extractor("learned").fingerprint() != get_extractor("rules").fingerprint()
+
+
+def test_the_learned_extractor_decides_entities_and_claims(demo_model):
+    paper = next(p for p in read_papers([DEMO]) if p.title.startswith("LatticeNet"))
+    ex = LearnedExtractor(demo_model)(paper)
+    types = {m.name: m.type for m in ex.mentions}
+    assert types["LatticeNet"] == "Method" and types["ImageNet"] == "Dataset"
+    claims = {(c.subject, c.predicate, c.object) for c in ex.claims}
+    assert ("PAPER", "proposes", "LatticeNet") in claims
+    assert ("LatticeNet", "outperforms", "ResNet-50") in claims
+    # confidences are the model's probabilities, evidence the sentence that holds the names
+    pair = next(c for c in ex.claims if c.predicate == "outperforms" and c.object == "ResNet-50")
+    assert pair.rule == "learned/outperforms" and 0 < pair.confidence <= 1
+    assert "ResNet-50" in pair.evidence.sentence
+
+
+def test_training_is_deterministic(demo_pairs):
+    a, b = train(demo_pairs).to_bytes(), train(list(demo_pairs)).to_bytes()
+    assert a == b
+    assert ExtractorModel.from_bytes(a).to_bytes() == a
+
+
+def test_new_weights_change_the_fingerprint_and_the_update_cache_key(demo_model, tmp_path):
+    assert LearnedExtractor(demo_model).fingerprint() != LearnedExtractor().fingerprint()
+    assert extractor_fingerprint(f"learned@{demo_model}") != extractor_fingerprint("learned")
+    out = tmp_path / "b"
+    build([DEMO], state_dir=out)
+    report = BuildReport()
+    build([DEMO], extractor=f"learned@{demo_model}", state_dir=out, update=out, report=report)
+    assert report.papers_reused == 0 and report.papers_extracted == 11  # 12 records, one duplicate
+    again = BuildReport()
+    build([DEMO], extractor=f"learned@{demo_model}", state_dir=out, update=out, report=again)
+    assert again.papers_reused == 11
+
+
+def test_kg_train_then_build_with_the_model(tmp_path):
+    runner = CliRunner()
+    model = tmp_path / "mine.json.gz"
+    r = runner.invoke(main, ["train", str(DEMO_GOLD), "--corpus", str(DEMO), "--out", str(model)])
+    assert r.exit_code == 0, r.output
+    assert "trained on 6 papers" in r.output
+    r = runner.invoke(main, ["build", str(DEMO), "--model", str(model), "--out", str(tmp_path / "o"),
+                             "--formats", "ttl", "--quiet"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["eval", str(tmp_path / "o" / "graph.ttl"), str(DEMO_GOLD)])
+    assert r.exit_code == 0 and "entities" in r.output
+
+
+def test_kg_eval_cv_reports_cross_validated_scores():
+    r = CliRunner().invoke(main, ["eval", "--cv", "3", str(DEMO_GOLD), "--corpus", str(DEMO)])
+    assert r.exit_code == 0, r.output
+    assert "3-fold cross-validation over 6 papers" in r.output
+    row = next(line for line in r.output.splitlines() if line.startswith("entities "))
+    assert 0.5 < float(row.split()[3]) <= 1.0
+    r = CliRunner().invoke(main, ["eval", "--cv", "3", str(DEMO_GOLD)])
+    assert r.exit_code == 2 and "--cv needs --corpus" in r.output
+
+
+def test_bad_gold_and_bad_model_files_end_in_one_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(DEMO_GOLD.read_text(encoding="utf-8").splitlines()[0] + "\n{not json\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["train", str(gold), "--corpus", str(DEMO), "--out", str(tmp_path / "m.gz")])
+    assert r.exit_code == 2
+    assert r.output.strip().startswith(f"kg: {gold}:2:") and len(r.output.strip().splitlines()) == 1
+    assert not (tmp_path / "m.gz").exists()
+    bad = tmp_path / "bad.json.gz"
+    bad.write_bytes(b"garbage")
+    r = CliRunner().invoke(main, ["build", str(DEMO), "--model", str(bad), "--out", str(tmp_path / "o"), "--quiet"])
+    assert r.exit_code == 2 and f"{bad}: not a kg extractor model" in r.output
+
+
+@pytest.mark.skipif(not (SHARED / "gold" / "train.jsonl").exists(), reason="../shared/gold is not beside the repo")
+def test_the_shipped_model_is_rebuilt_bit_for_bit():
+    gold = read_gold([SHARED / "gold" / "train.jsonl", SHARED / "gold" / "dev.jsonl"])
+    from kg.ingest.dedupe import merge_duplicates
+
+    papers, _ = merge_duplicates(read_papers([SHARED / "corpus"]))
+    assert train(pair_with_papers(gold, papers)).to_bytes() == SHIPPED_MODEL.read_bytes()
+    assert len(SHIPPED_MODEL.read_bytes()) < 20 * 2**20
+    assert json.loads(__import__("gzip").decompress(SHIPPED_MODEL.read_bytes()))["format"] == "kg-extractor/1"
