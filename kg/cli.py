@@ -258,25 +258,34 @@ def validate(graph):
 
 @main.command(name="eval")
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--errors", is_flag=True, help="Also print false positives and negatives per paper and precision per rule.")
 def eval_(graph, gold, errors):
-    """Precision, recall and F1 per entity type and predicate against a gold file."""
-    from kg.evaluate import evaluate, read_gold
+    """Precision, recall and F1 per entity type and predicate against each gold file, then
+    cross-paper resolution (B-cubed) over the papers of all of them."""
+    from kg.evaluate import Report, evaluate, read_gold
 
     try:
-        records = read_gold(gold)
+        golds = [(path, read_gold(path)) for path in gold]
     except ValueError as exc:
         _fail(str(exc))
-    report = evaluate(_load(graph), records)
-    if errors:
-        click.echo("\n".join(report.errors))
+    G = _load(graph)
+    reports = []
+    for path, records in golds:
+        report = evaluate(G, records)
+        reports.append(report)
+        if len(golds) > 1:
+            click.echo(f"== {path} ({len(records)} papers)")
+        if errors:
+            click.echo("\n".join(report.errors))
+            click.echo()
+            click.echo(report.rule_table())
+            click.echo()
+        if report.papers_missing:
+            click.echo(f"{len(report.papers_missing)} gold papers not in the graph, e.g. {report.papers_missing[0]!r}")
+        click.echo(report.table())
         click.echo()
-        click.echo(report.rule_table())
-        click.echo()
-    if report.papers_missing:
-        click.echo(f"{len(report.papers_missing)} gold papers not in the graph, e.g. {report.papers_missing[0]!r}")
-    click.echo(report.table())
+    click.echo(Report.merge(reports).resolution.table())
 
 
 @main.command()

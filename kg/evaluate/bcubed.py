@@ -1,0 +1,80 @@
+"""Cross-paper resolution scored as B-cubed precision and recall.
+
+Items are gold mentions: one per (paper, gold entity). Their gold cluster is the gold
+entity's identity across papers (same type, same canonical name after name_key); their
+system cluster is the graph node the per-paper matching paired them with. Gold mentions
+the extractor missed have no node and are left out, so extraction recall does not show
+up as a resolution error (their number is reported beside the scores).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class BCubed:
+    # (paper, gold identity, gold surface name, node label, node id): node ids are tagged with
+    # the report they came from, so merged folds never share a node by accident
+    mentions: list[tuple] = field(default_factory=list)
+    unmatched: int = 0
+
+    def add(self, paper: str, gold_id: tuple[str, str], gold_name: str, node: tuple, label: str) -> None:
+        self.mentions.append((paper, gold_id, gold_name, node, label))
+
+    def scores(self) -> tuple[float, float]:
+        if not self.mentions:
+            return 0.0, 0.0
+        by_node: dict[tuple, Counter] = defaultdict(Counter)
+        by_gold: dict[tuple, Counter] = defaultdict(Counter)
+        for _, gid, _, node, _ in self.mentions:
+            by_node[node][gid] += 1
+            by_gold[gid][node] += 1
+        p = r = 0.0
+        for _, gid, _, node, _ in self.mentions:
+            both = by_node[node][gid]
+            p += both / sum(by_node[node].values())
+            r += both / sum(by_gold[gid].values())
+        n = len(self.mentions)
+        return p / n, r / n
+
+    def fused(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Nodes holding mentions of several gold entities: (node label, [(gold name, count)])."""
+        return self._groups(key=lambda m: m[3], label=lambda m: m[4], part=lambda m: m[1], part_name=lambda m: m[2])
+
+    def split(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Gold entities spread over several nodes: (gold name, [(node label, count)])."""
+        return self._groups(key=lambda m: m[1], label=lambda m: m[2], part=lambda m: m[3], part_name=lambda m: m[4])
+
+    def _groups(self, key, label, part, part_name):
+        groups: dict = defaultdict(Counter)
+        names: dict = {}
+        part_names: dict = {}
+        for m in self.mentions:
+            groups[key(m)][part(m)] += 1
+            names.setdefault(key(m), label(m))
+            part_names.setdefault(part(m), part_name(m))
+        out = []
+        for k, parts in groups.items():
+            if len(parts) > 1:
+                out.append((names[k], sorted(((part_names[p], c) for p, c in parts.items()), key=lambda x: (-x[1], x[0]))))
+        return sorted(out, key=lambda g: (-sum(c for _, c in g[1]), g[0]))
+
+    def table(self, limit: int = 20) -> str:
+        p, r = self.scores()
+        n = len(self.mentions)
+        lines = [f"resolution (B-cubed over {n} matched gold mentions; {self.unmatched} unmatched left out)",
+                 f"  precision {p:.3f}  recall {r:.3f}"]
+        for title, groups in (("nodes fusing several gold entities", self.fused()),
+                              ("gold entities split over several nodes", self.split())):
+            lines.append(f"{title}: {len(groups)}")
+            for name, parts in groups[:limit]:
+                lines.append(f"  {name}: " + "; ".join(f"{x} ({c})" for x, c in parts))
+            if len(groups) > limit:
+                lines.append(f"  ... {len(groups) - limit} more")
+        return "\n".join(lines)
+
+    def __iadd__(self, other: "BCubed") -> "BCubed":
+        self.mentions.extend(other.mentions)
+        self.unmatched += other.unmatched
+        return self
