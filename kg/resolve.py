@@ -130,15 +130,32 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     def node(type_: str, key: str) -> str:
         return f"{type_}\t{key}"
 
+    # Within one paper, a mention whose alias is another mention's name plus or minus words
+    # ("Open Graph" also written "Open Graph Benchmark") is that paper's one entity: the broader
+    # mention takes the narrower one's key, for this paper only, so no other paper's broad name
+    # is pulled in.
+    remap: dict[tuple[str, str, str], str] = {}
+    for ex in extractions:
+        here = {(m.type, name_key(m.name)): m for m in ex.mentions}
+        for m in ex.mentions:
+            for alias in m.aliases:
+                other = here.get((m.type, name_key(alias)))
+                if other is not None and other is not m and narrower_or_broader(alias, m.name):
+                    broad, narrow = (m, other) if words(m.name) < words(alias) else (other, m)
+                    remap.setdefault((ex.paper_id, broad.type, broad.name), narrow.name)
+
     def key_of(paper_id: str, m) -> str:
-        v = variant_of(m)
-        return name_key(v if v else m.name)
+        return name_key(surface_of(paper_id, m))
+
+    def surface_of(paper_id: str, m) -> str:
+        """The name this mention resolves under: its own, or the narrower name it stands for."""
+        return remap.get((paper_id, m.type, m.name)) or variant_of(m) or m.name
 
     for ex in extractions:
         for m in ex.mentions:
             root = node(m.type, key_of(ex.paper_id, m))
             uf.find(root)
-            names[root][variant_of(m) or m.name] += 1
+            names[root][surface_of(ex.paper_id, m)] += 1
             term = gazetteer.lookup(m.name)
             if term is not None and term.type == m.type and term.name == m.name and root == node(m.type, name_key(m.name)):
                 canonical[root] = term.name
