@@ -190,9 +190,17 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     # Transformer) joins none of them
     # owners are read before any alias join, so the outcome does not depend on the order
     owners = {akey: {uf.find(r) for r in roots} for akey, roots in claims.items()}
+    # two names the lexicon lists as entries of their own stay two entities, whatever alias a
+    # paper gives ("semantic segmentation" written "image segmentation")
+    lexicon_names: dict[str, set[str]] = defaultdict(set)
+    for k, name in canonical.items():
+        lexicon_names[uf.find(k)].add(name)
     for akey in sorted(claims):
         if akey in names and len(owners[akey]) == 1:
-            uf.union(akey, min(claims[akey]))
+            a, b = uf.find(akey), uf.find(min(claims[akey]))
+            if a != b and len(lexicon_names[a] | lexicon_names[b]) <= 1:
+                uf.union(a, b)
+                lexicon_names[uf.find(a)] = lexicon_names[a] | lexicon_names[b]
 
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in names:

@@ -18,24 +18,54 @@ class BCubed:
     # the report they came from, so merged folds never share a node by accident
     mentions: list[tuple] = field(default_factory=list)
     unmatched: int = 0
+    gold_aliases: dict[tuple, set] = field(default_factory=lambda: defaultdict(set))  # gold id -> (name, alias)
 
-    def add(self, paper: str, gold_id: tuple[str, str], gold_name: str, node: tuple, label: str) -> None:
+    def add(self, paper: str, gold_id: tuple[str, str], gold_name: str, node: tuple, label: str, aliases=()) -> None:
         self.mentions.append((paper, gold_id, gold_name, node, label))
+        self.gold_aliases[gold_id].update((gold_name, a) for a in aliases)
 
-    def scores(self) -> tuple[float, float]:
+    def _alias_identity(self) -> dict[tuple, tuple]:
+        """Gold ids joined where an annotator gave one's name as an alias of the other ("LSTM"
+        in one paper, "long short-term memory" alias "LSTM" in another): SCHEMA.md makes an
+        acronym an alias of its expansion, so such pairs are one entity the gold spelled twice."""
+        from kg.names import name_key
+        from kg.resolve import narrower_or_broader  # the resolver's own guard: variants stay apart
+
+        parent: dict[tuple, tuple] = {}
+
+        def find(x):
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+        ids = {gid for _, gid, _, _, _ in self.mentions}
+        for gid in sorted(ids):
+            for name, alias in sorted(self.gold_aliases.get(gid, ())):
+                other = (gid[0], name_key(alias))
+                if other in ids and not narrower_or_broader(name, alias):
+                    a, b = find(gid), find(other)
+                    parent[max(a, b)] = min(a, b)
+        return {gid: find(gid) for gid in ids}
+
+    def scores(self, gold_aliases: bool = False) -> tuple[float, float]:
+        """B-cubed (precision, recall); gold_aliases=True also joins gold ids the annotators
+        declared aliases of each other."""
         if not self.mentions:
             return 0.0, 0.0
+        ident = self._alias_identity() if gold_aliases else {}
+        mentions = [(p, ident.get(g, g), n, node, lab) for p, g, n, node, lab in self.mentions]
         by_node: dict[tuple, Counter] = defaultdict(Counter)
         by_gold: dict[tuple, Counter] = defaultdict(Counter)
-        for _, gid, _, node, _ in self.mentions:
+        for _, gid, _, node, _ in mentions:
             by_node[node][gid] += 1
             by_gold[gid][node] += 1
         p = r = 0.0
-        for _, gid, _, node, _ in self.mentions:
+        for _, gid, _, node, _ in mentions:
             both = by_node[node][gid]
             p += both / sum(by_node[node].values())
             r += both / sum(by_gold[gid].values())
-        n = len(self.mentions)
+        n = len(mentions)
         return p / n, r / n
 
     def fused(self) -> list[tuple[str, list[tuple[str, int]]]]:
@@ -64,7 +94,9 @@ class BCubed:
         p, r = self.scores()
         n = len(self.mentions)
         lines = [f"resolution (B-cubed over {n} matched gold mentions; {self.unmatched} unmatched left out)",
-                 f"  precision {p:.3f}  recall {r:.3f}"]
+                 f"  precision {p:.3f}  recall {r:.3f}  (gold identity: same type and canonical name)"]
+        p2, r2 = self.scores(gold_aliases=True)
+        lines.append(f"  precision {p2:.3f}  recall {r2:.3f}  (also joining names the gold gives as each other's aliases)")
         for title, groups in (("nodes fusing several gold entities", self.fused()),
                               ("gold entities split over several nodes", self.split())):
             lines.append(f"{title}: {len(groups)}")
@@ -76,5 +108,7 @@ class BCubed:
 
     def __iadd__(self, other: "BCubed") -> "BCubed":
         self.mentions.extend(other.mentions)
+        for gid, keys in other.gold_aliases.items():
+            self.gold_aliases[gid].update(keys)
         self.unmatched += other.unmatched
         return self

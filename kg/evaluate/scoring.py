@@ -121,17 +121,27 @@ def _keys(names) -> frozenset[str]:
 
 
 def _match(pred: list[tuple[str, frozenset]], gold: list[tuple[str, frozenset]]):
-    """Greedy one-to-one matching of (label, keys) items; returns matched pairs and leftovers."""
-    used = set()
-    pairs = []
-    missed = []
-    for g in gold:
-        hit = next((i for i, p in enumerate(pred) if i not in used and p[1] & g[1]), None)
-        if hit is None:
-            missed.append(g)
-        else:
-            used.add(hit)
-            pairs.append((pred[hit], g))
+    """One-to-one matching of (label, keys) items, best evidence first: a gold name equal to a
+    node's label, then a gold name among the node's aliases or the label among the gold's,
+    then any shared alias. Staged so a bare shared alias ("segmentation") never takes the node
+    whose label is the gold name. Returns matched pairs and leftovers."""
+    used: set[int] = set()
+    matched: dict[int, int] = {}  # gold index -> pred index
+    stages = (
+        lambda p, g: name_key(p[0]) == name_key(g[0]),
+        lambda p, g: name_key(g[0]) in p[1] or name_key(p[0]) in g[1],
+        lambda p, g: bool(p[1] & g[1]),
+    )
+    for same in stages:
+        for gi, g in enumerate(gold):
+            if gi in matched:
+                continue
+            hit = next((i for i, p in enumerate(pred) if i not in used and same(p, g)), None)
+            if hit is not None:
+                used.add(hit)
+                matched[gi] = hit
+    pairs = [(pred[matched[gi]], g) for gi, g in enumerate(gold) if gi in matched]
+    missed = [g for gi, g in enumerate(gold) if gi not in matched]
     extra = [p for i, p in enumerate(pred) if i not in used]
     return pairs, missed, extra
 
@@ -175,7 +185,7 @@ def _score_paper(G, pnode, record, report: Report, by_paper: dict, graph_tag=Non
     gold_keys: dict[str, frozenset] = {}
     for e in record.get("entities", []):
         keys = _keys([e["name"], *e.get("aliases", [])])
-        gold_entities.setdefault(e["type"], []).append((e["name"], keys))
+        gold_entities.setdefault(e["type"], []).append((e["name"], keys, tuple(e.get("aliases", ()))))
         gold_keys[e["name"]] = keys
     edges = by_paper.get(pnode, [])
     pred_nodes = {n for u, v, _ in edges for n in (u, v) if n != pnode}
@@ -202,7 +212,8 @@ def _score_paper(G, pnode, record, report: Report, by_paper: dict, graph_tag=Non
         s.fn += len(missed)
         s.fp += len(extra)
         for p, g in pairs:
-            report.resolution.add(title, (t, name_key(g[0])), g[0], (graph_tag, p[2]), p[0])
+            report.resolution.add(title, (t, name_key(g[0])), g[0], (graph_tag, p[2]), p[0],
+                                  aliases=g[2])
         report.resolution.unmatched += len(missed)
         for p, _ in pairs:
             report.rules[f"entity/{node_rule.get(p[2], '?')}"]["tp"] += 1
