@@ -9,6 +9,7 @@ from kg.names import depluralize, fold
 # ("(PVD)", "LRA,"): a name never spans a word split by these.
 _SPLIT = re.compile(r"[\s\-\u2010-\u2015.·_()\[\]{},;:!?\"'“”‘’/]+")
 MAX_WORDS = 10  # longer names than this are not aliases anyone writes twice
+MAX_CHARS = 200  # nor longer keys: bounds the set to a few times the text, whatever its words
 
 
 def text_keys(text: str) -> frozenset[str]:
@@ -20,6 +21,8 @@ def text_keys(text: str) -> frozenset[str]:
         run = ""
         for w in words[i:i + MAX_WORDS]:
             run += fold(w)
+            if len(run) > MAX_CHARS:
+                break
             keys.add(run)
             keys.add(depluralize(run))
     return frozenset(keys)
