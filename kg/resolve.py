@@ -143,6 +143,20 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 if other is not None and other is not m and narrower_or_broader(alias, m.name):
                     broad, narrow = (m, other) if words(m.name) < words(alias) else (other, m)
                     remap.setdefault((ex.paper_id, broad.type, broad.name), narrow.name)
+        # two mentions of one paper written with the same alias are that paper's one entity
+        # ("feature space backdoor attack" and "Space Black-box Backdoor Attack", both "backdoor
+        # attack"): again for this paper only, under the first of their names
+        sharing: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for m in ex.mentions:
+            for alias in m.aliases:
+                if not _ambiguous_alias(alias):
+                    sharing[(m.type, name_key(alias))].add(m.name)
+        for (type_, _), group in sorted(sharing.items()):
+            if len({name_key(n) for n in group}) > 1:
+                first = min(group)
+                for n in group:
+                    if n != first:
+                        remap.setdefault((ex.paper_id, type_, n), remap.get((ex.paper_id, type_, first), first))
 
     def key_of(paper_id: str, m) -> str:
         return name_key(surface_of(paper_id, m))

@@ -179,3 +179,14 @@ def test_huge_repeated_name_is_cheap():
     res = resolve([ex("a", Mention(big, "Method")), ex("b", Mention(big[:-1] + "x", "Method"))])
     assert time.perf_counter() - start < 2.0
     assert len(res.entities) == 2
+
+
+def test_two_mentions_of_one_paper_with_one_alias_are_one_entity_there():
+    res = resolve([
+        ex("a", Mention("feature space backdoor attack", "Task", ("backdoor attack",)),
+           Mention("Space Black-box Backdoor Attack", "Task", ("backdoor attacks",))),
+        ex("b", Mention("Space Black-box Backdoor Attack", "Task")),
+    ])
+    a1, a2, b = ids(res, ("a", "Task", "feature space backdoor attack"), ("a", "Task", "Space Black-box Backdoor Attack"),
+                    ("b", "Task", "Space Black-box Backdoor Attack"))
+    assert a1 == a2 != b

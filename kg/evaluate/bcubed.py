@@ -29,7 +29,7 @@ class BCubed:
         in one paper, "long short-term memory" alias "LSTM" in another): SCHEMA.md makes an
         acronym an alias of its expansion, so such pairs are one entity the gold spelled twice."""
         from kg.names import name_key
-        from kg.resolve import narrower_or_broader  # the resolver's own guard: variants stay apart
+        from kg.resolve import fuzzy_same, narrower_or_broader  # the resolver's guards: variants stay apart
 
         parent: dict[tuple, tuple] = {}
 
@@ -46,11 +46,25 @@ class BCubed:
                 if other in ids and not narrower_or_broader(name, alias):
                     a, b = find(gid), find(other)
                     parent[max(a, b)] = min(a, b)
+        # and spelling variants of one canonical name ("sequence modelling" / "sequence modeling"),
+        # under the resolver's guarded rule; candidates share type and first letter and are at
+        # most two characters apart in length, so this is far from all pairs
+        buckets: dict[tuple, list] = defaultdict(list)
+        for gid in sorted(ids):
+            if gid[1]:
+                buckets[(gid[0], gid[1][0])].append(gid)
+        names = {gid: name for _, gid, name, _, _ in self.mentions}
+        for bucket in buckets.values():
+            for i, a in enumerate(bucket):
+                for b in bucket[i + 1:]:
+                    if abs(len(a[1]) - len(b[1])) <= 2 and find(a) != find(b) and fuzzy_same(names[a], names[b]):
+                        ra, rb = find(a), find(b)
+                        parent[max(ra, rb)] = min(ra, rb)
         return {gid: find(gid) for gid in ids}
 
     def scores(self, gold_aliases: bool = False) -> tuple[float, float]:
         """B-cubed (precision, recall); gold_aliases=True also joins gold ids the annotators
-        declared aliases of each other."""
+        declared aliases of each other, and spelling variants of one name."""
         if not self.mentions:
             return 0.0, 0.0
         ident = self._alias_identity() if gold_aliases else {}
@@ -96,7 +110,7 @@ class BCubed:
         lines = [f"resolution (B-cubed over {n} matched gold mentions; {self.unmatched} unmatched left out)",
                  f"  precision {p:.3f}  recall {r:.3f}  (gold identity: same type and canonical name)"]
         p2, r2 = self.scores(gold_aliases=True)
-        lines.append(f"  precision {p2:.3f}  recall {r2:.3f}  (also joining names the gold gives as each other's aliases)")
+        lines.append(f"  precision {p2:.3f}  recall {r2:.3f}  (also joining gold names that are each other's aliases or spelling variants)")
         for title, groups in (("nodes fusing several gold entities", self.fused()),
                               ("gold entities split over several nodes", self.split())):
             lines.append(f"{title}: {len(groups)}")
