@@ -185,8 +185,9 @@ def test_two_mentions_of_one_paper_with_one_alias_are_one_entity_there():
     res = resolve([
         ex("a", Mention("feature space backdoor attack", "Task", ("backdoor attack",)),
            Mention("Space Black-box Backdoor Attack", "Task", ("backdoor attacks",))),
-        ex("b", Mention("Space Black-box Backdoor Attack", "Task")),
+        ex("b", Mention("feature space backdoor attack", "Task")),
+        ex("c", Mention("model extraction attack", "Task", ("backdoor attack",))),
     ])
-    a1, a2, b = ids(res, ("a", "Task", "feature space backdoor attack"), ("a", "Task", "Space Black-box Backdoor Attack"),
-                    ("b", "Task", "Space Black-box Backdoor Attack"))
-    assert a1 == a2 != b
+    a1, a2, b, c = ids(res, ("a", "Task", "feature space backdoor attack"), ("a", "Task", "Space Black-box Backdoor Attack"),
+                       ("b", "Task", "feature space backdoor attack"), ("c", "Task", "model extraction attack"))
+    assert a1 == a2 and b != a1 and c not in (a1, b)  # the join holds in paper a only
