@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from kg.extract.lexicon import default_gazetteer
 from kg.extract.text import name_key, slug
+from kg.names import fold
 from kg.records import Entity, Extraction
 
 MIN_FUZZY_LENGTH = 8  # shorter names differ by a letter on purpose ("ConvNet" vs "ConvNeXt")
@@ -110,6 +111,36 @@ def fuzzy_same(a: str, b: str) -> bool:
     return Levenshtein.distance(ka, kb, score_cutoff=allowed) <= allowed
 
 
+def acronym_of(short: str, long: str) -> bool:
+    """"MLP" / "multilayer perceptron": the short form's letters run through the long form in
+    order, starting at its first letter."""
+    a, b = fold(short), fold(long)
+    if not a or not b or a[0] != b[0] or len(a) >= len(b):
+        return False
+    i = 0
+    for c in b:
+        if i < len(a) and c == a[i]:
+            i += 1
+    return i == len(a)
+
+
+def synonym_of(m, lexicon_name: bool) -> str | None:
+    """A lexicon name given to a mention written with another name of different words ("skip
+    connections" filed under residual connection, "image recognition" under image
+    classification): the paper used the other name, and the gold and the field treat them as
+    two entities, so the mention resolves under the name it was written with."""
+    if not lexicon_name:
+        return None
+    found = {}
+    for a in m.aliases:
+        if len(words(a)) < 2 or name_key(a) == name_key(m.name) or narrower_or_broader(a, m.name):
+            continue  # one-word names are too loose to move a mention; variants are handled apart
+        if acronym_of(a, m.name) or acronym_of(m.name, a) or fuzzy_same(a, m.name):
+            continue  # an acronym or a spelling of the name itself
+        found[name_key(a)] = a
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def variant_of(m) -> str | None:
     """The one alias that is the mention's name plus a number or size marker ("ImageNet" seen as
     "ImageNet-1K"): the text names that variant, so the mention is that entity, not the family."""
@@ -163,7 +194,11 @@ def resolve(extractions: list[Extraction]) -> Resolution:
 
     def surface_of(paper_id: str, m) -> str:
         """The name this mention resolves under: its own, or the narrower name it stands for."""
-        return remap.get((paper_id, m.type, m.name)) or variant_of(m) or m.name
+        return remap.get((paper_id, m.type, m.name)) or variant_of(m) or synonym_of(m, _is_term(m)) or m.name
+
+    def _is_term(m) -> bool:
+        term = gazetteer.lookup(m.name)
+        return term is not None and term.type == m.type and term.name == m.name
 
     for ex in extractions:
         for m in ex.mentions:

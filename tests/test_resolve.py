@@ -191,3 +191,18 @@ def test_two_mentions_of_one_paper_with_one_alias_are_one_entity_there():
     a1, a2, b, c = ids(res, ("a", "Task", "feature space backdoor attack"), ("a", "Task", "Space Black-box Backdoor Attack"),
                        ("b", "Task", "feature space backdoor attack"), ("c", "Task", "model extraction attack"))
     assert a1 == a2 and b != a1 and c not in (a1, b)  # the join holds in paper a only
+
+
+def test_mention_written_with_another_name_resolves_under_it():
+    # the lexicon files "skip connections" under residual connection; the paper wrote skip connection
+    res = resolve([ex("a", Mention("residual connection", "Method", ("skip connections",))),
+                   ex("b", Mention("residual connection", "Method")),
+                   ex("c", Mention("skip connection", "Method"))])
+    a, b, c = ids(res, ("a", "Method", "residual connection"), ("b", "Method", "residual connection"),
+                  ("c", "Method", "skip connection"))
+    assert a == c != b
+
+
+def test_acronym_alias_does_not_move_a_mention():
+    res = resolve([ex("a", Mention("multilayer perceptron", "Method", ("MLP",))), ex("b", Mention("multilayer perceptron", "Method"))])
+    assert len(res.entities) == 1 and res.entities[0].label == "multilayer perceptron"
