@@ -114,6 +114,9 @@ def fuzzy_same(a: str, b: str) -> bool:
 def acronym_of(short: str, long: str) -> bool:
     """"MLP" / "multilayer perceptron": the short form's letters run through the long form in
     order, starting at its first letter."""
+    letters = [c for c in short if c.isalpha()]
+    if sum(c.isupper() for c in letters) * 2 < len(letters):
+        return False  # a word shortened ("ResNet" for residual network) is a name of its own
     a, b = fold(short), fold(long)
     if not a or not b or a[0] != b[0] or len(a) >= len(b):
         return False
