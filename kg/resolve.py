@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -68,6 +69,7 @@ _WORD = re.compile(r"[^\W\d_]+|\d+")
 _COINED = re.compile(r"\w[A-Z]|\d")
 
 
+@lru_cache(maxsize=1 << 16)
 def words(name: str) -> frozenset[str]:
     """The name's words, with letter and digit runs apart ("ImageNet-1K": imagenet, 1, k) and
     plurals folded, so word sets compare across spelling and hyphenation."""
@@ -195,9 +197,18 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     def key_of(paper_id: str, m) -> str:
         return name_key(surface_of(paper_id, m))
 
+    resolved_as: dict[tuple, str] = {}
+
     def surface_of(paper_id: str, m) -> str:
         """The name this mention resolves under: its own, or the narrower name it stands for."""
-        return remap.get((paper_id, m.type, m.name)) or variant_of(m) or synonym_of(m, _is_term(m)) or m.name
+        k = (paper_id, m.type, m.name)
+        if k not in resolved_as:
+            resolved_as[k] = remap.get(k) or _moved(m)
+        return resolved_as[k]
+
+    @lru_cache(maxsize=None)
+    def _moved(m) -> str:  # the same mention recurs in many papers: decide it once
+        return variant_of(m) or synonym_of(m, _is_term(m)) or m.name
 
     def _is_term(m) -> bool:
         term = gazetteer.lookup(m.name)
