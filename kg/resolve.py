@@ -142,6 +142,8 @@ def synonym_of(m, lexicon_name: bool) -> str | None:
             continue  # one-word names are too loose to move a mention; variants are handled apart
         if acronym_of(a, m.name) or acronym_of(m.name, a) or fuzzy_same(a, m.name):
             continue  # an acronym or a spelling of the name itself
+        if any(w.isdigit() for w in words(a) & words(m.name)):
+            continue  # one model number: another way to write that model ("A100 GPU", "NVIDIA A100")
         found[name_key(a)] = a
     return next(iter(found.values())) if len(found) == 1 else None
 

@@ -93,7 +93,8 @@ def test_number_markers_with_letters_keep_hardware_apart():
 
 
 def test_short_form_with_the_same_number_is_one_entity():
-    res = resolve([ex("a", Mention("NVIDIA P100", "Hardware", ("P100",))), ex("b", Mention("P100", "Hardware"))])
+    res = resolve([ex("a", Mention("NVIDIA P100", "Hardware", ("P100",))), ex("b", Mention("P100", "Hardware")),
+                   ex("c", Mention("NVIDIA P100", "Hardware", ("P100 GPU",)))])
     assert len(res.entities) == 1
 
 
