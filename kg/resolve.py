@@ -1,7 +1,10 @@
 """Resolution: the only stage that looks across papers.
 
-Clusters the mentions of all papers into entities (exact name keys, aliases,
-then fuzzy matching with guards) and gives each entity a stable node id.
+Clusters the mentions of all papers into entities (exact name keys, guarded fuzzy
+matching, then aliases) and gives each entity a stable node id. General guards, no name
+lists: a name plus words or a number marker is another entity, a coined name has no
+spelling variants, an alias claimed by several entities joins none, and two lexicon
+entries are never joined by a paper's alias.
 """
 from __future__ import annotations
 
@@ -162,8 +165,8 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     names: dict[str, Counter] = defaultdict(Counter)  # node key -> surface counts
     canonical: dict[str, str] = {}  # node key -> lexicon name
     gazetteer = default_gazetteer()
-    claims: dict[str, set[str]] = defaultdict(set)  # alias node key -> name keys of the mentions claiming it
-    kept: dict[str, set[str]] = defaultdict(set)  # name key -> aliases that are really its aliases
+    claims: dict[str, set[str]] = defaultdict(set)  # alias node key -> node keys of the mentions claiming it
+    kept: dict[str, set[str]] = defaultdict(set)  # node key -> every alias its mentions were written with
 
     def node(type_: str, key: str) -> str:
         return f"{type_}\t{key}"
