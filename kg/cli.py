@@ -270,11 +270,12 @@ def validate(graph):
 @click.option("--corpus", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="With --cv: listings holding the gold papers' abstracts; repeatable.")
 def eval_(files, errors, folds, corpus):
-    """Score GRAPH against GOLD files: kg eval GRAPH GOLD.
+    """Score a build: kg eval GRAPH GOLD... prints precision, recall and F1 per entity type and
+    predicate against each gold file, then cross-paper resolution (B-cubed) over all of them.
 
     Or cross-validate the learned extractor: kg eval --cv 5 GOLD... --corpus LISTINGS.
     """
-    from kg.evaluate import evaluate, read_gold
+    from kg.evaluate import Report, evaluate, read_gold
 
     if folds is not None:
         if not corpus:
@@ -283,23 +284,31 @@ def eval_(files, errors, folds, corpus):
 
         click.echo(cross_validation(files, corpus, folds))
         return
-    if len(files) != 2:
-        _fail("kg eval GRAPH GOLD (or kg eval --cv K GOLD... --corpus LISTINGS)")
-    graph, gold = files
+    if len(files) < 2:
+        _fail("kg eval GRAPH GOLD... (or kg eval --cv K GOLD... --corpus LISTINGS)")
+    graph, gold = files[0], files[1:]
 
     try:
-        records = read_gold(gold)
+        golds = [(path, read_gold(path)) for path in gold]
     except ValueError as exc:
         _fail(str(exc))
-    report = evaluate(_load(graph), records)
-    if errors:
-        click.echo("\n".join(report.errors))
+    G = _load(graph)
+    reports = []
+    for path, records in golds:
+        report = evaluate(G, records)
+        reports.append(report)
+        if len(golds) > 1:
+            click.echo(f"== {path} ({len(records)} papers)")
+        if errors:
+            click.echo("\n".join(report.errors))
+            click.echo()
+            click.echo(report.rule_table())
+            click.echo()
+        if report.papers_missing:
+            click.echo(f"{len(report.papers_missing)} gold papers not in the graph, e.g. {report.papers_missing[0]!r}")
+        click.echo(report.table())
         click.echo()
-        click.echo(report.rule_table())
-        click.echo()
-    if report.papers_missing:
-        click.echo(f"{len(report.papers_missing)} gold papers not in the graph, e.g. {report.papers_missing[0]!r}")
-    click.echo(report.table())
+    click.echo(Report.merge(reports).resolution.table())
 
 
 @main.command()

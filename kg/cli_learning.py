@@ -65,4 +65,5 @@ def cross_validation(gold: tuple[Path, ...], corpus: tuple[Path, ...], k: int) -
 
     pairs = gold_pairs(gold, corpus)
     report = cross_validate(pairs, k, progress=lambda line: click.echo(line, err=True))
-    return f"{k}-fold cross-validation over {len(pairs)} papers (folds by paper)\n{report.table()}"
+    return (f"{k}-fold cross-validation over {len(pairs)} papers (folds by paper)\n{report.table()}\n\n"
+            f"{report.resolution.table()}")

@@ -78,3 +78,132 @@ def test_single_common_word_aliases_do_not_merge_entities():
         ex("b", Mention("3D object detection", "Task", ("detection",))),
     ])
     assert len(res.entities) == 2
+
+
+def ids(res, *items):
+    return [res.entity_id(p, t, n) for p, t, n in items]
+
+
+def test_number_markers_with_letters_keep_hardware_apart():
+    # one letter before the same number is another chip: the fuzzy pass must not join them
+    res = resolve([ex("a", Mention("NVIDIA P100", "Hardware", ("P100", "P100 GPU"))),
+                   ex("b", Mention("NVIDIA A100", "Hardware", ("A100 GPU",)))])
+    assert len(res.entities) == 2
+    assert not fuzzy_same("NVIDIA P100", "NVIDIA A100")
+
+
+def test_short_form_with_the_same_number_is_one_entity():
+    res = resolve([ex("a", Mention("NVIDIA P100", "Hardware", ("P100",))), ex("b", Mention("P100", "Hardware")),
+                   ex("c", Mention("NVIDIA P100", "Hardware", ("P100 GPU",)))])
+    assert len(res.entities) == 1
+
+
+def test_more_specific_name_is_another_entity():
+    # the extractor gave the general name as an alias: it must not pull every general mention in
+    res = resolve([
+        ex("a", Mention("fine-grained image classification", "Task", ("image classification",))),
+        ex("b", Mention("image classification", "Task")),
+        ex("c", Mention("image classification", "Task")),
+    ])
+    a, b, c = ids(res, ("a", "Task", "fine-grained image classification"), ("b", "Task", "image classification"),
+                  ("c", "Task", "image classification"))
+    assert a != b and b == c
+
+
+def test_model_is_not_folded_into_its_family():
+    res = resolve([
+        ex("a", Mention("Dense Convolutional Network", "Method", ("DenseNet", "convolutional network"))),
+        ex("b", Mention("convolutional network", "Method")),
+        ex("c", Mention("convolutional neural network", "Method", ("CNN",))),
+    ])
+    dense, conv, cnn = ids(res, ("a", "Method", "Dense Convolutional Network"), ("b", "Method", "convolutional network"),
+                           ("c", "Method", "convolutional neural network"))
+    assert len({dense, conv, cnn}) == 3
+
+
+def test_coined_names_one_letter_apart_stay_apart():
+    assert not fuzzy_same("ResNeXt-50", "ResNet-50")
+    assert not fuzzy_same("EfficientNet", "EfficientDet")
+    res = resolve([ex("a", Mention("ResNeXt-50", "Method")), ex("b", Mention("ResNet-50", "Method"))])
+    assert len(res.entities) == 2
+
+
+def test_versions_and_sizes_stay_apart():
+    names = ["GPT-3", "GPT-4", "BERT-base", "BERT-large", "BERT"]  # SCHEMA.md: size variants are separate entities
+    res = resolve([ex(str(i), Mention(n, "Method")) for i, n in enumerate(names)])
+    assert len(res.entities) == 5
+
+
+def test_common_noun_spelling_variants_still_merge():
+    assert fuzzy_same("sequence modelling", "sequence modeling")
+    res = resolve([ex("a", Mention("sequence modelling", "Task")), ex("b", Mention("sequence modeling", "Task")),
+                   ex("c", Mention("Sequence-Modeling", "Task"))])
+    assert len(res.entities) == 1
+
+
+def test_acronym_joins_its_expansion_across_papers():
+    res = resolve([ex("a", Mention("Long Range Arena", "Dataset", ("LRA",))), ex("b", Mention("LRA", "Dataset"))])
+    assert len(res.entities) == 1 and res.entities[0].label == "Long Range Arena"
+
+
+def test_acronym_claimed_by_two_expansions_joins_none():
+    res = resolve([
+        ex("a", Mention("Segment Anything Model", "Method", ("SAMX",))),
+        ex("b", Mention("Sharpness-Aware Minimization X", "Method", ("SAMX",))),
+        ex("c", Mention("SAMX", "Method")),
+    ])
+    assert len(set(ids(res, ("a", "Method", "Segment Anything Model"), ("b", "Method", "Sharpness-Aware Minimization X"),
+                       ("c", "Method", "SAMX")))) == 3
+
+
+def test_mention_seen_as_a_numbered_variant_is_that_variant():
+    res = resolve([ex("a", Mention("ImageNet", "Dataset", ("ImageNet-1K",))), ex("b", Mention("ImageNet", "Dataset")),
+                   ex("c", Mention("ImageNet-1k", "Dataset"))])
+    a, b, c = ids(res, ("a", "Dataset", "ImageNet"), ("b", "Dataset", "ImageNet"), ("c", "Dataset", "ImageNet-1k"))
+    assert a == c != b
+
+
+def test_broader_mention_joins_the_narrower_one_in_its_own_paper_only():
+    res = resolve([
+        ex("a", Mention("Open Graph Benchmark", "Dataset", ("OGB",)), Mention("Open Graph", "Dataset", ("Open Graph Benchmark",))),
+        ex("b", Mention("Open Graph", "Dataset")),
+    ])
+    a1, a2, b = ids(res, ("a", "Dataset", "Open Graph Benchmark"), ("a", "Dataset", "Open Graph"), ("b", "Dataset", "Open Graph"))
+    assert a1 == a2 != b
+
+
+def test_huge_repeated_name_is_cheap():
+    import time
+
+    big = "resnet" * 20000  # 120k characters: a one-deletion index of it would hold 120k keys of 120k chars
+    start = time.perf_counter()
+    res = resolve([ex("a", Mention(big, "Method")), ex("b", Mention(big[:-1] + "x", "Method"))])
+    assert time.perf_counter() - start < 2.0
+    assert len(res.entities) == 2
+
+
+def test_two_mentions_of_one_paper_with_one_alias_are_one_entity_there():
+    res = resolve([
+        ex("a", Mention("feature space backdoor attack", "Task", ("backdoor attack",)),
+           Mention("Space Black-box Backdoor Attack", "Task", ("backdoor attacks",))),
+        ex("b", Mention("feature space backdoor attack", "Task")),
+        ex("c", Mention("model extraction attack", "Task", ("backdoor attack",))),
+    ])
+    a1, a2, b, c = ids(res, ("a", "Task", "feature space backdoor attack"), ("a", "Task", "Space Black-box Backdoor Attack"),
+                       ("b", "Task", "feature space backdoor attack"), ("c", "Task", "model extraction attack"))
+    assert a1 == a2 and b != a1 and c not in (a1, b)  # the join holds in paper a only
+
+
+def test_mention_written_with_another_name_resolves_under_it():
+    # the lexicon files "skip connections" under residual connection; the paper wrote skip connection
+    res = resolve([ex("a", Mention("residual connection", "Method", ("skip connections",))),
+                   ex("b", Mention("residual connection", "Method")),
+                   ex("c", Mention("skip connection", "Method"))])
+    a, b, c = ids(res, ("a", "Method", "residual connection"), ("b", "Method", "residual connection"),
+                  ("c", "Method", "skip connection"))
+    assert a == c != b
+
+
+def test_acronym_alias_does_not_move_a_mention():
+    res = resolve([ex("a", Mention("multilayer perceptron", "Method", ("MLP",))), ex("b", Mention("multilayer perceptron", "Method"))])
+    assert len(res.entities) == 1 and res.entities[0].label == "multilayer perceptron"

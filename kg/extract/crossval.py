@@ -2,7 +2,8 @@
 
 Each fold's papers are extracted by a model trained on the other folds only, then resolved
 and assembled into a graph and scored by kg.evaluate like any build; the folds' counts are
-summed (micro-average), so the figure is what an unseen paper gets.
+summed (micro-average), so the figure is what an unseen paper gets. B-cubed resolution is
+per fold graph (each fold resolves only its own papers).
 """
 from __future__ import annotations
 
@@ -27,14 +28,11 @@ def fold_report(train_pairs, test_pairs, thresholds: Thresholds) -> Report:
 
 def cross_validate(pairs: list[tuple[GoldPaper, Paper]], k: int = 5, thresholds: Thresholds = Thresholds(),
                    progress: Callable[[str], None] | None = None) -> Report:
-    total = Report()
+    reports = []
     for fold in range(k):
         test = [(g, p) for g, p in pairs if fold_of(g.title, k) == fold]
         rest = [(g, p) for g, p in pairs if fold_of(g.title, k) != fold]
-        report = fold_report(rest, test, thresholds)
-        for key, score in report.scores.items():
-            total.scores[key] += score
-        total.papers_missing += report.papers_missing
+        reports.append(fold_report(rest, test, thresholds))
         if progress:
-            progress(f"fold {fold + 1}/{k}: {len(test)} papers, entity F1 {report.scores['entities'].f1:.3f}")
-    return total
+            progress(f"fold {fold + 1}/{k}: {len(test)} papers, entity F1 {reports[-1].scores['entities'].f1:.3f}")
+    return Report.merge(reports)

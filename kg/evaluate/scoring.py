@@ -1,18 +1,24 @@
 """Score a built graph against a gold file in the SCHEMA.md format.
 
 Names match after case folding and ignoring spaces, hyphens, dots and a trailing
-plural "s"; any alias counts as the name. Scores are micro-averaged per paper.
+plural "s". A node matches by its label or by an alias that occurs in the paper's own
+title or abstract: aliases the node collected from other papers cannot rescue a match
+(that would hide a wrong cross-paper merge). Scores are micro-averaged per paper.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
-from kg.extract.text import name_key
+from kg.evaluate.bcubed import BCubed
+from kg.evaluate.text import text_keys
+from kg.names import name_key
 from kg.records import ENTITY_TYPES, METHOD_PREDICATES, PAPER_PREDICATES
 
 
@@ -48,6 +54,21 @@ class Report:
     errors: list[str] = field(default_factory=list)
     rules: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # rule -> {tp, fp}
     papers_missing: list[str] = field(default_factory=list)
+    resolution: BCubed = field(default_factory=BCubed)
+
+    @classmethod
+    def merge(cls, reports) -> "Report":
+        """One report summing the counts of several (cross-validation folds): micro-averaged."""
+        out = cls()
+        for r in reports:
+            for k, s in r.scores.items():
+                out.scores[k] += s
+            out.errors.extend(r.errors)
+            for rule, c in r.rules.items():
+                out.rules[rule].update(c)
+            out.papers_missing.extend(r.papers_missing)
+            out.resolution += r.resolution
+        return out
 
     def table(self) -> str:
         rows = [("group", "P", "R", "F1", "TP", "FP", "FN")]
@@ -71,6 +92,18 @@ def _format(rows) -> str:
     return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows)
 
 
+_TAGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_NEXT_TAG = itertools.count()
+
+
+def _graph_tag(G) -> int:
+    """One number per graph object: merged reports of one graph (several gold files) share
+    its nodes, reports of different graphs (cross-validation folds) never do."""
+    if G not in _TAGS:
+        _TAGS[G] = next(_NEXT_TAG)
+    return _TAGS[G]
+
+
 def read_gold(path: str | Path) -> list[dict]:
     records = []
     with open(path, encoding="utf-8") as fh:
@@ -88,23 +121,34 @@ def _keys(names) -> frozenset[str]:
 
 
 def _match(pred: list[tuple[str, frozenset]], gold: list[tuple[str, frozenset]]):
-    """Greedy one-to-one matching of (label, keys) items; returns matched pairs and leftovers."""
-    used = set()
-    pairs = []
-    missed = []
-    for g in gold:
-        hit = next((i for i, p in enumerate(pred) if i not in used and p[1] & g[1]), None)
-        if hit is None:
-            missed.append(g)
-        else:
-            used.add(hit)
-            pairs.append((pred[hit], g))
+    """One-to-one matching of (label, keys) items, best evidence first: a gold name equal to a
+    node's label, then a gold name among the node's aliases or the label among the gold's,
+    then any shared alias. Staged so a bare shared alias ("segmentation") never takes the node
+    whose label is the gold name. Returns matched pairs and leftovers."""
+    used: set[int] = set()
+    matched: dict[int, int] = {}  # gold index -> pred index
+    stages = (
+        lambda p, g: name_key(p[0]) == name_key(g[0]),
+        lambda p, g: name_key(g[0]) in p[1] or name_key(p[0]) in g[1],
+        lambda p, g: bool(p[1] & g[1]),
+    )
+    for same in stages:
+        for gi, g in enumerate(gold):
+            if gi in matched:
+                continue
+            hit = next((i for i, p in enumerate(pred) if i not in used and same(p, g)), None)
+            if hit is not None:
+                used.add(hit)
+                matched[gi] = hit
+    pairs = [(pred[matched[gi]], g) for gi, g in enumerate(gold) if gi in matched]
+    missed = [g for gi, g in enumerate(gold) if gi not in matched]
     extra = [p for i, p in enumerate(pred) if i not in used]
     return pairs, missed, extra
 
 
 def evaluate(G: nx.MultiDiGraph, gold: list[dict]) -> Report:
     report = Report()
+    graph_tag = _graph_tag(G)
     by_paper: dict[str, list] = defaultdict(list)  # paper node -> the statements read from it
     for u, v, d in G.edges(data=True):
         by_paper[d.get("paper")].append((u, v, d))
@@ -115,7 +159,7 @@ def evaluate(G: nx.MultiDiGraph, gold: list[dict]) -> Report:
             pnode = by_title.get(name_key(record.get("title", "")))
         if pnode is None:
             report.papers_missing.append(record.get("title", record["id"]))
-        _score_paper(G, pnode, record, report, by_paper)
+        _score_paper(G, pnode, record, report, by_paper, graph_tag)
     for t in ENTITY_TYPES:
         report.scores["entities"] += report.scores[f"entity:{t}"]
     for p in PAPER_PREDICATES:
@@ -125,13 +169,23 @@ def evaluate(G: nx.MultiDiGraph, gold: list[dict]) -> Report:
     return report
 
 
-def _score_paper(G, pnode, record, report: Report, by_paper: dict) -> None:
+def _paper_text_keys(G, pnode) -> frozenset[str] | None:
+    """Name keys of every run of words in the paper's title and abstract (None when the graph
+    carries no text for the paper: then every alias counts, as before)."""
+    if pnode is None or pnode not in G:
+        return None
+    data = G.nodes[pnode]
+    text = " ".join(x for x in (data.get("title"), data.get("abstract")) if x)
+    return text_keys(text) if text else None
+
+
+def _score_paper(G, pnode, record, report: Report, by_paper: dict, graph_tag=None) -> None:
     title = record.get("title", record["id"])
     gold_entities = {t: [] for t in ENTITY_TYPES}
     gold_keys: dict[str, frozenset] = {}
     for e in record.get("entities", []):
         keys = _keys([e["name"], *e.get("aliases", [])])
-        gold_entities.setdefault(e["type"], []).append((e["name"], keys))
+        gold_entities.setdefault(e["type"], []).append((e["name"], keys, tuple(e.get("aliases", ()))))
         gold_keys[e["name"]] = keys
     edges = by_paper.get(pnode, [])
     pred_nodes = {n for u, v, _ in edges for n in (u, v) if n != pnode}
@@ -141,9 +195,13 @@ def _score_paper(G, pnode, record, report: Report, by_paper: dict) -> None:
     for u, v, d in edges:
         if u == pnode:
             node_rule.setdefault(v, d.get("rule", "?"))
+    in_text = _paper_text_keys(G, pnode)
     for n in sorted(pred_nodes):
         data = G.nodes[n]
-        keys = _keys([data["label"], *data.get("aliases", ())])
+        aliases = data.get("aliases", ())
+        if in_text is not None:
+            aliases = [a for a in aliases if name_key(a) in in_text]
+        keys = _keys([data["label"], *aliases])
         node_keys[n] = keys
         pred_entities.setdefault(data["type"], []).append((data["label"], keys, n))
     lines = []
@@ -153,6 +211,10 @@ def _score_paper(G, pnode, record, report: Report, by_paper: dict) -> None:
         s.tp += len(pairs)
         s.fn += len(missed)
         s.fp += len(extra)
+        for p, g in pairs:
+            report.resolution.add(title, (t, name_key(g[0])), g[0], (graph_tag, p[2]), p[0],
+                                  aliases=g[2])
+        report.resolution.unmatched += len(missed)
         for p, _ in pairs:
             report.rules[f"entity/{node_rule.get(p[2], '?')}"]["tp"] += 1
         for p in extra:
