@@ -52,16 +52,36 @@ class LinearModel:
     weights: dict[str, tuple[float, ...]]
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        scores = list(self.bias)
-        for f in features:
-            w = self.weights.get(f)
-            if w is not None:
-                for k, v in enumerate(w):
-                    scores[k] += v
-        top = max(scores)
-        exp = [math.exp(s - top) for s in scores]
-        total = sum(exp)
-        return {c: e / total for c, e in zip(self.classes, exp)}
+        return self.probabilities_many([list(features)])[0]
+
+    def probabilities_many(self, rows: list[list[str]]) -> list[dict[str, float]]:
+        """Class probabilities of each row of features: one numpy gather and sum for all rows."""
+        import numpy as np
+
+        if not rows:
+            return []
+        index, matrix = self._arrays()
+        zero = len(matrix) - 1  # an all-zero row starts every slice, so none is empty
+        ids, starts = [], []
+        for feats in rows:
+            starts.append(len(ids))
+            ids.append(zero)
+            ids.extend(index[f] for f in feats if f in index)
+        scores = np.add.reduceat(matrix[ids], starts, axis=0) + np.asarray(self.bias)
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        scores /= scores.sum(axis=1, keepdims=True)
+        return [dict(zip(self.classes, row)) for row in scores.tolist()]
+
+    def _arrays(self):
+        cached = self.__dict__.get("_cache")
+        if cached is None:
+            import numpy as np
+
+            names = sorted(self.weights)
+            matrix = np.array([self.weights[f] for f in names] + [[0.0] * len(self.classes)]).reshape(-1, len(self.classes))
+            cached = ({f: k for k, f in enumerate(names)}, matrix)
+            object.__setattr__(self, "_cache", cached)
+        return cached
 
     def to_json(self) -> dict:
         return {"classes": list(self.classes), "bias": list(self.bias),
@@ -285,8 +305,8 @@ class LearnedExtractor(RuleExtractor):
         sents, cands, has_title = prepare(self, paper)
         t = self.model.thresholds
         confidence: dict[str, float] = {}
-        for key, c in list(cands.items()):
-            p = self.model.entity.probabilities(entity_features(c, sents, has_title))
+        features = {key: entity_features(c, sents, has_title) for key, c in cands.items()}
+        for (key, c), p in zip(list(cands.items()), self.model.entity.probabilities_many(list(features.values()))):
             best = max(ENTITY_CLASSES[1:], key=p.__getitem__)
             if 1 - p["none"] < t.entity:
                 del cands[key]
@@ -294,11 +314,10 @@ class LearnedExtractor(RuleExtractor):
             c.type, confidence[c.name] = best, 1 - p["none"]
         for key in overlapped(cands, confidence):
             del cands[key]
-        for c in cands.values():
-            proposed = False
-            if c.type in ("Method", "Dataset"):
-                p = self.model.proposes.probabilities(entity_features(c, sents, has_title))["proposes"]
-                proposed = p >= t.proposes
+        judged = [key for key, c in cands.items() if c.type in ("Method", "Dataset")]
+        proposes = dict(zip(judged, self.model.proposes.probabilities_many([features[k] for k in judged])))
+        for key, c in cands.items():
+            proposed = key in proposes and proposes[key]["proposes"] >= t.proposes
             if proposed and not c.proposed_by:
                 c.proposed_by, c.proposed_sentence = "learned", (c.spans[0][0] if c.spans else c.sentence)
             elif not proposed:
@@ -307,8 +326,8 @@ class LearnedExtractor(RuleExtractor):
         claims = [replace(cl, confidence=round(confidence.get(cl.object, cl.confidence), 3))
                   for cl in self._paper_claims(cands, sents, evidence)]
         rule_claims = rule_method_claims(self, cands, sents)
-        for s, o, i, feats in method_pairs(cands, sents, rule_claims):
-            p = self.model.pair.probabilities(feats)
+        pairs = list(method_pairs(cands, sents, rule_claims))
+        for (s, o, i, _), p in zip(pairs, self.model.pair.probabilities_many([f for *_, f in pairs])):
             pred = max(PAIR_CLASSES[1:], key=p.__getitem__)
             if p[pred] >= t.pair:
                 claims.append(Claim(s.name, pred, o.name, evidence[i], f"learned/{pred}", round(p[pred], 3)))
