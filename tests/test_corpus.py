@@ -259,9 +259,12 @@ def test_corpus_page_in_browser(corpus_graph, corpus_export, corpus_page):
             assert page.evaluate("kgView.nodeCount()") == counts["nodes"]
             assert page.evaluate("kgView.edgeCount()") >= counts["edges"]
             assert counts["total_nodes"] == corpus_graph.number_of_nodes()
-            # every paper, and the 1,500 entities with most papers, are in the page
-            entities = sum(1 for _, t in corpus_graph.nodes(data="type") if t != "Paper")
-            assert counts["nodes"] == corpus_graph.number_of_nodes() - entities + min(entities, 1500)
+            # the 1,500 entities with most papers and their papers are in the page
+            from kg.view.select import select_nodes
+
+            selected = select_nodes(corpus_graph)
+            assert counts["nodes"] == len(selected)
+            assert sum(1 for n in selected if corpus_graph.nodes[n]["type"] != "Paper") == 1500
             assert page.evaluate("kgView.network.physics.physicsEnabled") is False
 
             # search focuses a node
