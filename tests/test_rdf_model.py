@@ -2,6 +2,8 @@
 sources, Wikidata links and class alignment (issue 18)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -43,3 +45,73 @@ def test_shapes_reject_a_statement_about_a_paper(export_graph, with_ontology):
     g.set((stmt, rdflib.URIRef(KGNS + "object"), paper))
     conforms, text = _shacl(g, with_ontology)
     assert not conforms and "kg:object" in text
+
+
+# --- typed dates, portable sources, Wikidata links ----------------------------------------------
+
+from kg.rdf.literals import portable_source, typed_date  # noqa: E402
+from kg.rdf.wikidata import wikidata_id  # noqa: E402
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize("text, lexical, datatype", [
+    ("2024-03-05", "2024-03-05", "date"), ("Sep 11", "--09-11", "gMonthDay"), ("Feb 29", "--02-29", "gMonthDay"),
+    ("Sep 11, 2023", "2023-09-11", "date"), ("11 September 2023", "2023-09-11", "date"),
+    ("2023-09", "2023-09", "gYearMonth"), ("2023", "2023", "gYear"),
+])
+def test_typed_date(text, lexical, datatype):
+    assert typed_date(text) == (lexical, XSD + datatype)
+
+
+@pytest.mark.parametrize("text", ["yesterday", "Sep 31", "2023-02-30", "Foo 3", ""])
+def test_not_a_date_gets_no_typed_form(text):
+    assert typed_date(text) is None
+
+
+def test_portable_source():
+    assert portable_source("../shared/corpus/002_x.txt:211") == "002_x.txt:211"
+    assert portable_source("C:\\data\\a.txt:3") == "a.txt:3"
+    assert portable_source("a.txt:3") == "a.txt:3"
+    assert portable_source("odd/text") == "odd/text"
+
+
+def test_wikidata_lookup_by_label_and_alias():
+    assert wikidata_id("Dataset", "ImageNet") == "Q24901201"
+    assert wikidata_id("Dataset", "Something", ["ILSVRC-2012"]) == "Q24901201"
+    assert wikidata_id("Hardware", "gpu") == "Q183484"
+    assert wikidata_id("Method", "no such method") is None
+    assert wikidata_id("Paper", "ImageNet") is None
+
+
+def _export(G) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph_triples(G))
+    return store
+
+
+def test_export_links_dates_and_sources():
+    G = build_fixture_graph()
+    G.add_node("dataset/imagenet", type="Dataset", label="ImageNet", aliases=("ILSVRC",))
+    store = _export(G)
+    rows = list(store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                            "SELECT ?e ?w WHERE { ?e skos:exactMatch ?w }"))
+    assert any(r["w"].value == "http://www.wikidata.org/entity/Q24901201" for r in rows)
+    # "Sep 11" sorts and filters as a typed value
+    dates = {r["d"] for r in store.query("PREFIX dcterms: <http://purl.org/dc/terms/> "
+                                          "SELECT ?d WHERE { ?p dcterms:date ?d }")}
+    assert dates and all(d.datatype.value.startswith(XSD) for d in dates)
+    sources = [r["s"].value for r in store.query("SELECT ?s WHERE { ?p <%ssource> ?s }" % KGNS)]
+    assert sources and all("/" not in s for s in sources)
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_corpus_export_passes_shapes_without_ontology():
+    from kg.pipeline import build_graph
+    data = _to_rdflib(graph_triples(build_graph([CORPUS])))
+    conforms, text = _shacl(data, with_ontology=False)
+    assert conforms, text[:2000]
+    assert (None, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"), None) in data
