@@ -510,3 +510,21 @@ def test_import_does_not_load_matplotlib_or_pandas():
     code = "import sys, kg.analytics; print('matplotlib' in sys.modules, 'pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_find_node_unique_prefix_and_ambiguous_prefix(G):
+    assert A.find_node(G, "ResNeS") == "method/resnest"       # the only name starting so
+    assert A.find_node(G, "squ", type="Dataset") == "dataset/squad"
+    with pytest.raises(KeyError, match="beginning of the name of 3") as exc:
+        A.find_node(G, "resne")                             # ResNet, ResNeXt, ResNeSt
+    assert "method/resnext" in str(exc.value)
+    # similar_papers takes what find_node takes: a unique beginning of a title
+    assert A.similar_papers(G, "Paper 2").equals(A.similar_papers(G, "paper 2"))
+
+
+def test_find_node_hints_name_each_node_once():
+    G = nx.MultiDiGraph()
+    _add_entity(G, "Dataset", "ImageNet", ["ImageNet-1K", "ImageNet1K", "ILSVRC"])
+    with pytest.raises(KeyError) as exc:
+        A.find_node(G, "imagenet-2k")
+    assert str(exc.value).count("'ImageNet' (dataset/imagenet)") == 1
