@@ -115,3 +115,23 @@ def test_corpus_export_passes_shapes_without_ontology():
     conforms, text = _shacl(data, with_ontology=False)
     assert conforms, text[:2000]
     assert (None, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"), None) in data
+
+
+# --- kg.load reads every export the build writes ---------------------------------------------------
+
+@pytest.mark.parametrize("name", ["graph.graphml", "graph.jsonld"])
+def test_load_graphml_and_jsonld(tmp_path, name):
+    import kg
+    from fixtures import assert_same_graph
+    from kg.export import export
+    G = build_fixture_graph()
+    export(G, tmp_path, formats=[name.split(".")[1]])
+    assert_same_graph(kg.load(tmp_path / name), G)
+
+
+def test_load_bad_graphml_names_the_file(tmp_path):
+    import kg
+    bad = tmp_path / "graph.graphml"
+    bad.write_text("<graphml><graph", encoding="utf-8")
+    with pytest.raises(ValueError, match="graph.graphml"):
+        kg.load(bad)
