@@ -274,9 +274,11 @@ def test_single_50mb_line_in_bounded_memory(tmp_path, kind):
 def test_missing_path_skip_keeps_the_rest(tmp_path):
     missing = tmp_path / "no_such_file.jsonl"
     run = build(missing, BAD / "wrong_types.jsonl", out=tmp_path / "out")
-    assert run.returncode == 0, run
+    # the build runs on the other inputs, but a path the user named that does not exist is an error
+    assert run.returncode == 2, run
     no_traceback(run)
     error_line(run, missing, None, "no such file or directory")
+    assert run.stderr.strip().splitlines()[-1] == f"kg: input not found: {missing} (the exports hold the other inputs)"
     assert skipped_count(run) == 3
     assert titles(tmp_path / "out" / "graph.ttl") == ["Good Second Paper", "Good Typed Paper"]
 
