@@ -337,7 +337,7 @@ def _view_counts(shown: dict, max_nodes: int, focus, types) -> str:
         if types:
             why.append(f"types {types}")
         if shown.get("entities", 0) >= max_nodes:
-            why.append(f"at most {max_nodes:,} entities, those with most papers (--max-nodes)")
+            why.append(f"at most {max_nodes:,} entities, those with most papers; see --max-nodes")
         text += f" ({'; '.join(why) or 'papers without entities left out'})"
     return f"{text}, {shown.get('edges', 0):,} edges"
 
