@@ -135,3 +135,13 @@ def test_load_bad_graphml_names_the_file(tmp_path):
     bad.write_text("<graphml><graph", encoding="utf-8")
     with pytest.raises(ValueError, match="graph.graphml"):
         kg.load(bad)
+
+
+def test_shipped_gold_file_scores_the_demo_build(tmp_path):
+    """The README's `kg eval` line works as written: gold/examples.jsonl names demo papers."""
+    from kg.evaluate import evaluate, read_gold
+    from kg.pipeline import build_graph
+    root = Path(__file__).resolve().parents[1]
+    report = evaluate(build_graph([root / "examples"]), read_gold(root / "gold" / "examples.jsonl"))
+    assert not report.papers_missing
+    assert "relation:outperforms" in report.table()
