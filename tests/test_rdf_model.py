@@ -145,3 +145,15 @@ def test_shipped_gold_file_scores_the_demo_build(tmp_path):
     report = evaluate(build_graph([root / "examples"]), read_gold(root / "gold" / "examples.jsonl"))
     assert not report.papers_missing
     assert "relation:outperforms" in report.table()
+
+
+def test_ontology_aligns_classes_with_lpwc_and_schema_org():
+    ont = rdflib.Graph().parse(data=ontology_file().read_text(encoding="utf-8"), format="turtle")
+    eq = {(str(s), str(o)) for s, o in ont.subject_objects(rdflib.OWL.equivalentClass)}
+    for cls in ("paper", "method", "dataset", "task"):
+        assert (KGNS + cls.capitalize(), "https://linkedpaperswithcode.com/class/" + cls) in eq
+    sub = {(str(s), str(o)) for s, o in ont.subject_objects(rdflib.RDFS.subClassOf)}
+    assert (KGNS + "Paper", "https://schema.org/ScholarlyArticle") in sub
+    assert (KGNS + "Dataset", "https://schema.org/Dataset") in sub
+    # schema:author is schema.org's own property, not redeclared as a datatype property
+    assert (rdflib.URIRef("https://schema.org/author"), rdflib.RDF.type, rdflib.OWL.DatatypeProperty) not in ont
