@@ -58,13 +58,14 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 @pytest.mark.parametrize("text, lexical, datatype", [
     ("2024-03-05", "2024-03-05", "date"), ("Sep 11", "--09-11", "gMonthDay"), ("Feb 29", "--02-29", "gMonthDay"),
     ("Sep 11, 2023", "2023-09-11", "date"), ("11 September 2023", "2023-09-11", "date"),
-    ("2023-09", "2023-09", "gYearMonth"), ("2023", "2023", "gYear"),
+    ("2023-09", "2023-09", "gYearMonth"), ("2023", "2023", "gYear"), ("Sept 11", "--09-11", "gMonthDay"),
+    ("May 2", "--05-02", "gMonthDay"),
 ])
 def test_typed_date(text, lexical, datatype):
     assert typed_date(text) == (lexical, XSD + datatype)
 
 
-@pytest.mark.parametrize("text", ["yesterday", "Sep 31", "2023-02-30", "Foo 3", ""])
+@pytest.mark.parametrize("text", ["yesterday", "Sep 31", "2023-02-30", "Foo 3", "Mayday 3", "Ma 3", ""])
 def test_not_a_date_gets_no_typed_form(text):
     assert typed_date(text) is None
 

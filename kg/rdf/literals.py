@@ -15,13 +15,13 @@ from datetime import date
 
 from kg.rdf.vocab import XSD
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"\d{4}")
-_MONTH_DAY = re.compile(r"([A-Za-z]{3})[a-z]*\.? +(\d{1,2})(?:,? +(\d{4}))?")
-_DAY_MONTH = re.compile(r"(\d{1,2}) +([A-Za-z]{3})[a-z]*\.?(?: +(\d{4}))?")
+_MONTH_DAY = re.compile(r"([A-Za-z]{3,9})\.? +(\d{1,2})(?:,? +(\d{4}))?")
+_DAY_MONTH = re.compile(r"(\d{1,2}) +([A-Za-z]{3,9})\.?(?: +(\d{4}))?")
 _SOURCE = re.compile(r"(?s)(.*[/\\])?([^/\\]+:\d+)")
 
 
@@ -50,9 +50,11 @@ def typed_date(text: str) -> tuple[str, str] | None:
         day, month, year = m.group(1), m.group(2), m.group(3)
     else:
         return None
-    mo = _MONTHS.get(month.casefold())
-    if mo is None:
+    # "Sep", "Sept", "September"; not "Mayday"
+    found = [i for i, full in enumerate(_MONTH_NAMES, start=1) if full.startswith(month.casefold())]
+    if len(found) != 1:
         return None
+    mo = found[0]
     d = int(day)
     if year:
         return (f"{int(year):04d}-{mo:02d}-{d:02d}", XSD + "date") if _valid(int(year), mo, d) else None
