@@ -12,7 +12,7 @@ def build_graph(paths, **options):
 
 
 def load(path):
-    """Read an exported Turtle or N-Triples file back into the networkx graph."""
+    """Read an export (graph.ttl, graph.nt, graph.jsonld or graph.graphml) back into the networkx graph."""
     from kg.loader import load as _load
 
     return _load(path)

@@ -2,7 +2,9 @@
 
 Exit statuses: 0 success; 1 the command ran but the answer is negative (validation
 violations, a failed query); 2 bad input or usage (missing file, malformed record
-with --on-error fail, bad option).
+with --on-error fail, bad option). `kg build --on-error skip` with an INPUT path that does
+not exist builds and exports from the others, then exits 2: a path the user named is not a
+bad record to skip quietly.
 """
 from __future__ import annotations
 
@@ -140,6 +142,9 @@ def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, q
           chunk_size, update_dir, state):
     """Build the graph from listings (files or folders) and export it.
 
+    Exit status 2 when an INPUT does not exist; under --on-error skip the build still runs
+    on the other INPUTs and writes its exports first.
+
     With --update DIR, the previous build in DIR is extended with INPUTs: papers already there
     are recognised (a new listing adds a source), only new or changed papers are extracted, and
     the exports in DIR are rewritten as a full build over all inputs would write them.
@@ -195,6 +200,21 @@ def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, q
         _fail(_os_message(exc))
     report.seconds["export"] = time.perf_counter() - start
     click.echo(report.summary(G))
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        _fail(f"input{'s' if len(missing) > 1 else ''} not found: {', '.join(missing)} "
+              "(the exports hold the other inputs)")
+
+
+def _terminal_width() -> int | None:
+    """The width to fit a table to: the terminal's, or $COLUMNS; None (no cutting) when the
+    output goes to a file or pipe, so saved output keeps every character."""
+    import os
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size((120, 24)).columns
+    return None
 
 
 def _previous_base_iri(folder: Path) -> str | None:
@@ -213,9 +233,12 @@ def _previous_base_iri(folder: Path) -> str | None:
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the query from a .rq file.")
 @click.option("--saved", "saved", default=None, metavar="NAME", cls=_RegistryOption, names=_saved_query_names,
               help="Run a saved query (schema/queries/NAME.rq, shipped with kg).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="SELECT/ASK: an aligned table (long cells cut to the terminal's width), SPARQL CSV or SPARQL "
+                   "JSON results. CONSTRUCT/DESCRIBE: Turtle, N-Triples or JSON-LD.")
 def query(graph, sparql, query_file, saved, fmt):
-    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) over an export."""
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) over an export (read-only:
+    SPARQL Update is refused with exit status 1)."""
     from kg.query import QueryError, open_store, run_query, saved_queries
 
     if sum(x is not None for x in (sparql, query_file, saved)) != 1:
@@ -230,7 +253,8 @@ def query(graph, sparql, query_file, saved, fmt):
     with _reading(graph):
         store = open_store(graph)
     try:
-        click.echo(run_query(store, text, fmt))
+        out = run_query(store, text, fmt, max_width=_terminal_width() if fmt == "table" else None)
+        click.echo(out, nl=not out.endswith("\n"))  # CSV and tables end with their own newline
     except QueryError as exc:
         _fail(str(exc), EXIT_NEGATIVE)
 
@@ -315,7 +339,8 @@ def eval_(files, errors, folds, corpus):
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Page to write (default: beside GRAPH).")
 @click.option("--focus", default=None, help="Draw the neighbourhood of this node (name or alias).")
-@click.option("--hops", default=1, show_default=True, type=int)
+@click.option("--hops", default=1, show_default=True, type=click.IntRange(min=0),
+              help="With --focus: how many links away from the focus node to draw.")
 @click.option("--types", default=None, help="Comma-separated entity types to show.")
 @click.option("--max-nodes", default=1500, show_default=True, type=int)
 def view(graph, out, focus, hops, types, max_nodes):
@@ -329,7 +354,24 @@ def view(graph, out, focus, hops, types, max_nodes):
                            types=[t.strip() for t in types.split(",")] if types else None)
     except ValueError as exc:
         _fail(str(exc))
-    click.echo(f"wrote {out} ({shown.get('nodes', '?')} nodes, {shown.get('edges', '?')} edges)")
+    click.echo(f"wrote {out} ({_view_counts(shown, max_nodes, focus, types)})")
+
+
+def _view_counts(shown: dict, max_nodes: int, focus, types) -> str:
+    """What the page carries, and of how much: "1500 of 1,695 nodes (the 1500 entities with
+    most papers; --max-nodes to change), 4,102 edges"."""
+    nodes, total = shown.get("nodes", 0), shown.get("total_nodes", 0)
+    text = f"{nodes:,} nodes" if not shown.get("truncated") else f"{nodes:,} of {total:,} nodes"
+    if shown.get("truncated"):
+        why = []
+        if focus is not None:
+            why.append("the focus neighbourhood")
+        if types:
+            why.append(f"types {types}")
+        if shown.get("entities", 0) >= max_nodes:
+            why.append(f"at most {max_nodes:,} entities, those with most papers; see --max-nodes")
+        text += f" ({'; '.join(why) or 'papers without entities left out'})"
+    return f"{text}, {shown.get('edges', 0):,} edges"
 
 
 from kg.cli_learning import train  # noqa: E402  (the learned extractor's commands)

@@ -34,9 +34,10 @@ def _norm(text: str) -> str:
 
 
 def find_node(G: nx.MultiDiGraph, name: str, type: str | None = None) -> str:
-    """Resolve a node id, label, alias (or id slug) case-insensitively; ``type`` restricts the search.
+    """Resolve a node id, label, alias (or id slug) case-insensitively, else a unique prefix of a
+    label or alias; ``type`` restricts the search.
 
-    Preference: exact id, then label (a paper's title), then alias, then slug; ties go to
+    Preference: exact id, then label (a paper's title), then alias, then slug, then prefix; ties go to
     entities over papers, then the better-connected node. Raises NodeNotFound (a KeyError and
     a ValueError) listing close matches (difflib).
     Example: ``find_node(G, "resnet50")`` -> "method/resnet-50"
@@ -69,14 +70,24 @@ def find_node(G: nx.MultiDiGraph, name: str, type: str | None = None) -> str:
     for tier in tiers:
         if tier:
             return min(tier, key=lambda nd: (node_type(G, nd) == PAPER, -G.degree(nd), str(nd)))
-    close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
-    if not close:  # substring fallback, e.g. "resnet" -> "resnet-50"
-        close = sorted((k for k in names if key and key in k), key=len)[:5]
-    hints = []
-    for k in close:
-        for node in sorted(names[k]):
-            hints.append(f"{node_label(G, node)!r} ({node})")
     what = f"{type_} node" if type_ else "node"
+    # a unique prefix of a label or alias, e.g. "ECA-Net" for the paper "ECA-Net: Efficient ..."
+    prefixed = sorted({nd for k, nodes in names.items() if key and k.startswith(key) for nd in nodes}, key=str)
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        listed = ", ".join(f"{node_label(G, nd)!r} ({nd})" for nd in prefixed[:5])
+        more = f" and {len(prefixed) - 5} more" if len(prefixed) > 5 else ""
+        raise NodeNotFound(f"{name!r} is the beginning of the name of {len(prefixed)} {what}s: {listed}{more}; "
+                           "give more of the name or the id")
+    close = difflib.get_close_matches(key, list(names), n=10, cutoff=0.6)
+    if not close:  # substring fallback, e.g. "resnet" -> "resnet-50"
+        close = sorted((k for k in names if key and key in k), key=len)[:10]
+    hints: dict[str, str] = {}  # one hint per node, though several of its aliases matched
+    for k in close:
+        for node in sorted(names[k], key=str):
+            hints.setdefault(node, f"{node_label(G, node)!r} ({node})")
+    hints = list(hints.values())
     msg = f"no {what} named {name!r} (matched case-insensitively against ids, labels and aliases)"
     msg += "; close matches: " + ", ".join(hints[:5]) if hints else "; no close matches"
     raise NodeNotFound(msg)

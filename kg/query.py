@@ -2,9 +2,12 @@
 
     run_query("exports/graph.ttl", "SELECT ...", fmt="table")   # or "csv", "json"
 
-SELECT gives an aligned text table (IRIs shortened with the known prefixes), SPARQL 1.1 CSV or
-SPARQL 1.1 JSON results; ASK gives "true"/"false" (JSON: {"head":{},"boolean":true}); CONSTRUCT
-and DESCRIBE give Turtle. The known prefixes (kg:, schema:, dcterms:, skos:, prov:, rdf:, rdfs:,
+SELECT gives an aligned text table (IRIs shortened with the known prefixes; with `max_width`,
+long cells are cut to fit it, ending in "…"), SPARQL 1.1 CSV or SPARQL 1.1 JSON results; ASK
+gives "true"/"false" (JSON: {"head":{},"boolean":true}). CONSTRUCT and DESCRIBE give graphs,
+which CSV and SPARQL JSON results cannot hold: Turtle for "table", N-Triples (one triple a line,
+the line-based form) for "csv", JSON-LD for "json". SPARQL Update (INSERT, DELETE, ...) is
+refused: an export is read-only. The known prefixes (kg:, schema:, dcterms:, skos:, prov:, rdf:, rdfs:,
 xsd:, owl:, void: and the instance prefixes paper:, method:, dataset:, hardware:, task:,
 statement:) are predeclared, so queries may use them without PREFIX lines.
 """
@@ -72,8 +75,20 @@ def _one_line(message: str) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def run_query(path_or_store, sparql: str, fmt: str = "table") -> str:
-    """Run `sparql` over an export path, a pyoxigraph Store or a networkx graph; see module doc."""
+_UPDATE = re.compile(
+    r"^\s*(?:(?:#[^\n]*\n|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+
+
+def _update_keyword(sparql: str) -> str | None:
+    """The SPARQL Update operation `sparql` starts with (after its prologue), if any."""
+    m = _UPDATE.match(sparql)
+    return m.group(1).upper() if m else None
+
+
+def run_query(path_or_store, sparql: str, fmt: str = "table", max_width: int | None = None) -> str:
+    """Run `sparql` over an export path, a pyoxigraph Store or a networkx graph; see module doc.
+    `max_width` (table format only) is the line width to fit, e.g. the terminal's."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown result format {fmt!r}; expected one of {', '.join(FORMATS)}")
     store = _as_store(path_or_store)
@@ -86,6 +101,10 @@ def run_query(path_or_store, sparql: str, fmt: str = "table") -> str:
             return "true" if bool(result) else "false"
         if isinstance(result, ox.QueryTriples):
             triples = list(result)
+            if fmt == "csv":
+                return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            if fmt == "json":
+                return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
             body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefix_map).decode("utf-8")
             return _used_prefixes_only(body)
         if fmt == "csv":
@@ -95,10 +114,13 @@ def run_query(path_or_store, sparql: str, fmt: str = "table") -> str:
         variables = [v.value for v in result.variables]
         rows = [[_show(sol[v], prefix_map) for v in variables] for sol in result]
     except SyntaxError as exc:
+        if (op := _update_keyword(sparql)) is not None:
+            raise QueryError(f"the export is read-only: {op} is SPARQL Update; kg query runs SELECT, ASK, "
+                             "CONSTRUCT and DESCRIBE") from None
         raise QueryError(_one_line(str(exc))) from None
     except OSError as exc:  # evaluation errors
         raise QueryError(_one_line(str(exc))) from None
-    return format_table(variables, rows)
+    return format_table(variables, rows, max_width=max_width)
 
 
 def _used_prefixes_only(turtle: str) -> str:
@@ -139,12 +161,52 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
-def format_table(header: list[str], rows: list[list[str]]) -> str:
-    """Aligned plain-text table: header, a dashed rule, the rows, and a row count."""
+_MIN_COLUMN = 12  # a cut column keeps at least this many characters
+
+
+def _cut(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = _width(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + "…"
+
+
+def _fit(widths: list[int], max_width: int) -> list[int]:
+    """Column widths whose lines fit max_width: the widest columns shrink first, none below
+    _MIN_COLUMN (or its own width), so short columns such as counts are never cut."""
+    widths = list(widths)
+    budget = max_width - 2 * (len(widths) - 1)
+    while sum(widths) > budget:
+        i = max(range(len(widths)), key=lambda j: widths[j])
+        floor = max(_MIN_COLUMN, sorted(widths)[-2] if len(widths) > 1 else 0)
+        new = max(floor, widths[i] - (sum(widths) - budget))
+        if new >= widths[i]:
+            if widths[i] <= _MIN_COLUMN:
+                break
+            new = widths[i] - 1
+        widths[i] = new
+    return widths
+
+
+def format_table(header: list[str], rows: list[list[str]], max_width: int | None = None) -> str:
+    """Aligned plain-text table: header, a dashed rule, the rows, and a row count. With
+    `max_width`, the widest columns are cut (ending in "…") until a line fits it."""
     widths = [_width(h) for h in header]
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], _width(cell))
+    if max_width is not None:
+        fitted = _fit(widths, max_width)
+        if fitted != widths:
+            widths = fitted
+            header = [_cut(h, w) for h, w in zip(header, widths)]
+            rows = [[_cut(c, w) for c, w in zip(r, widths)] for r in rows]
 
     def line(cells: list[str]) -> str:
         return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()

@@ -75,7 +75,7 @@ def build_fixture_graph(base_iri: str | None = None) -> nx.MultiDiGraph:
 
     G.add_node(
         P1, type="Paper", label=T1, title=T1, abstract=A1, date="Sep 11",
-        sources=("listings/2023-09-11.txt:12", "listings/2023-09-12.txt:3"),
+        sources=("2023-09-11.txt:12", "2023-09-12.txt:3"),
         urls=("https://arxiv.org/abs/2312.05605",),
         authors=("Aleksandar Terzić", "Michael Hersche", "Abbas Rahimi"),
         code=("https://github.com/IBM/tcnca",),
@@ -83,7 +83,7 @@ def build_fixture_graph(base_iri: str | None = None) -> nx.MultiDiGraph:
     )
     G.add_node(
         P2, type="Paper", label=T2, title=T2, abstract=A2, date="Sep 12",
-        sources=("listings/2023-09-12.txt:40",),
+        sources=("2023-09-12.txt:40",),
         urls=("https://arxiv.org/abs/0000.00001", "https://example.org/café?x=1&y=<2>"),
         authors=("Zoë Ångström", "李雷"),
         code=("https://github.com/example/cafe-net", "https://gitlab.com/example/cafe-net"),
@@ -91,12 +91,12 @@ def build_fixture_graph(base_iri: str | None = None) -> nx.MultiDiGraph:
     )
     G.add_node(
         P3, type="Paper", label=T3, title=T3, abstract=A3, date=None,
-        sources=("listings/2023-09-13.txt:7",),
+        sources=("2023-09-13.txt:7",),
         urls=(), authors=(), code=(), aliases=(),
     )
     G.add_node(
         P4, type="Paper", label=T4, title=T4, abstract=A4, date="2023-09-14",
-        sources=("listings/2023-09-14.txt:1",),
+        sources=("2023-09-14.txt:1",),
         urls=("https://arxiv.org/abs/0000.00004",),
         authors=("Bob Builder",),
         code=(),

@@ -274,9 +274,11 @@ def test_single_50mb_line_in_bounded_memory(tmp_path, kind):
 def test_missing_path_skip_keeps_the_rest(tmp_path):
     missing = tmp_path / "no_such_file.jsonl"
     run = build(missing, BAD / "wrong_types.jsonl", out=tmp_path / "out")
-    assert run.returncode == 0, run
+    # the build runs on the other inputs, but a path the user named that does not exist is an error
+    assert run.returncode == 2, run
     no_traceback(run)
     error_line(run, missing, None, "no such file or directory")
+    assert run.stderr.strip().splitlines()[-1] == f"kg: input not found: {missing} (the exports hold the other inputs)"
     assert skipped_count(run) == 3
     assert titles(tmp_path / "out" / "graph.ttl") == ["Good Second Paper", "Good Typed Paper"]
 
@@ -408,3 +410,22 @@ def test_nasty_html_shows_markup_as_text(nasty_export):
     outside = page[: m.start(1)] + page[m.end(1):]
     assert "alert('x')" not in outside
     assert "<b>bold</b>" not in page
+
+
+# --------------------------------------------------------------------------- query output, view counts
+
+def test_query_csv_ends_with_one_newline_and_update_exits_1(tmp_path):
+    assert build(GOOD / "papers.jsonl", out=tmp_path).returncode == 0
+    run = kg("query", tmp_path / "graph.ttl", "SELECT ?t WHERE { ?p dcterms:title ?t } ORDER BY ?t", "--format", "csv")
+    assert run.returncode == 0, run
+    assert run.stdout.endswith("\r\n") and not run.stdout.endswith("\r\n\n"), repr(run.stdout[-20:])
+    run = kg("query", tmp_path / "graph.ttl", "INSERT DATA { paper:x dcterms:title 'x' }")
+    assert run.returncode == 1 and "read-only" in run.stderr, run
+
+
+def test_view_says_how_much_of_the_graph_the_page_holds(tmp_path):
+    assert build(GOOD / "papers.jsonl", out=tmp_path).returncode == 0
+    total = len(__import__("kg").load(tmp_path / "graph.ttl"))
+    run = kg("view", tmp_path / "graph.ttl", "--max-nodes", "1")
+    assert run.returncode == 0, run
+    assert f"of {total:,} nodes" in run.stdout and "--max-nodes" in run.stdout, run

@@ -102,13 +102,22 @@ def test_turtle_parses_with_rapper(corpus_export, corpus_rdflib):
     assert count == len(corpus_rdflib)
 
 
+def _exported(attrs: dict) -> dict:
+    """A node's attributes as the RDF export keeps them: sources as "file name:line"."""
+    from kg.rdf.literals import portable_source
+
+    if "sources" not in attrs:
+        return dict(attrs)
+    return {**attrs, "sources": tuple(sorted({portable_source(s) for s in attrs["sources"]}))}
+
+
 def _node_diffs(G, H) -> list[str]:
     out = []
     for n in sorted(set(G) | set(H), key=str):
         if n not in H or n not in G:
             out.append(f"node {n} only in {'built' if n in G else 'loaded'}")
-        elif dict(G.nodes[n]) != dict(H.nodes[n]):
-            a, b = G.nodes[n], H.nodes[n]
+        elif _exported(G.nodes[n]) != dict(H.nodes[n]):
+            a, b = _exported(G.nodes[n]), H.nodes[n]
             keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
             out.append(f"node {n}: " + "; ".join(f"{k}: {a.get(k)!r} != {b.get(k)!r}" for k in keys))
     return out

@@ -207,6 +207,32 @@ def test_construct_and_describe_give_turtle(store):
     assert (rdflib.URIRef(DEFAULT_BASE_IRI + "method/tcnca"), rdflib.SKOS.prefLabel, rdflib.Literal("TCNCA")) in g
 
 
+def test_construct_as_ntriples_and_jsonld(store):
+    q = "CONSTRUCT { ?m kg:beats ?n } WHERE { ?m kg:outperforms ?n }"
+    nt = rdflib.Graph().parse(data=run_query(store, q, fmt="csv"), format="nt")
+    ld = rdflib.Graph().parse(data=run_query(store, q, fmt="json"), format="json-ld")
+    ttl = rdflib.Graph().parse(data=run_query(store, q), format="turtle")
+    assert len(nt) == 3 and set(nt) == set(ld) == set(ttl)
+
+
+def test_update_is_refused_as_read_only(store):
+    for q in ("INSERT DATA { method:x kg:extends method:y }",
+              "PREFIX k: <https://w3id.org/mlkg/ontology#>\n# comment\nDELETE WHERE { ?s k:extends ?o }"):
+        with pytest.raises(QueryError, match="read-only: (INSERT|DELETE) is SPARQL Update"):
+            run_query(store, q)
+    assert run_query(store, "ASK { ?m kg:extends ?n }") == "true"  # nothing changed
+
+
+def test_table_cells_are_cut_to_the_width():
+    from kg.query import format_table
+    rows_ = [["x" * 800, "12", "short"], ["y", "3", "s"]]
+    out = format_table(["evidence", "n", "rule"], rows_, max_width=60)
+    lines = out.splitlines()
+    assert max(len(ln) for ln in lines) <= 60
+    assert lines[2].endswith("12  short") and "…" in lines[2]
+    assert format_table(["evidence"], [["x" * 800]]).splitlines()[2] == "x" * 800  # no width: full text
+
+
 def test_queries_with_explicit_prefixes_work(store):
     q = "PREFIX k: <https://w3id.org/mlkg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?s a k:Paper }"
     assert rows(store, q) == [("4",)]

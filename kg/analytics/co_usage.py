@@ -122,41 +122,55 @@ def communities(
     return _df(rows, cols)
 
 
+GAP_COLUMNS = ["a", "b", "score", "bridges", "a_papers", "b_papers", "via", "a_id", "b_id"]
+
+
 def research_gaps(
     G: nx.MultiDiGraph,
     type_a: str = "Dataset",
     type_b: str = "Hardware",
-    top: int = 20,
+    min_bridges: int = 2,
     n: int | None = 20,
 ) -> "pd.DataFrame":
-    """Pairs of popular entities that no paper combines: among the ``top`` entities of each
-    type by papers, pairs with zero shared papers, scored by the product of their paper counts.
+    """Pairs the field's structure predicts but no paper has.
 
-    Example: ``research_gaps(G, "Method", "Dataset", top=30)`` -> a, b, a_papers, b_papers, score, a_id, b_id
+    Definition. Two entities are *co-used* when some paper links both. A gap is a pair (a, b),
+    a of ``type_a`` and b of ``type_b``, that no paper links together, while at least
+    ``min_bridges`` other entities (of any type: the *bridges*) are each co-used with both.
+    Its score is the cosine (Salton) index of their co-usage neighbourhoods,
+    ``bridges / sqrt(deg(a) * deg(b))``, where deg counts the distinct entities co-used with
+    it: 1.0 means a and b are used with exactly the same things, and the square root
+    discounts pairs that share neighbours only because both are used with everything. So a
+    popular pair with no common context is not a gap, and a little-used pair that sits in
+    the same context is. ``via`` lists the bridges, most specific (fewest papers) first.
+
+    Example: ``research_gaps(G, "Method", "Dataset")`` -> a, b, score, bridges, a_papers, b_papers, via, a_id, b_id
     """
-    cols = ["a", "b", "a_papers", "b_papers", "score", "a_id", "b_id"]
     ta, tb = _canon_type(type_a), _canon_type(type_b)
     bp = _bipartite(G)
-
-    def popular(t: str) -> list[str]:
-        ents = [e for e, ps in bp.entity_papers.items() if _type(G, e) == t]
-        ents.sort(key=lambda e: (-len(bp.entity_papers[e]), _label(G, e).casefold(), e))
-        return ents[:top]
-
-    A, B = popular(ta), popular(tb)
-    if ta == tb:
-        pairs = itertools.combinations(A, 2)
-    else:
-        pairs = ((a, b) for a in A for b in B)
+    neighbours: dict[str, set[str]] = {}
+    for ents in bp.paper_entities.values():
+        for e in ents:
+            neighbours.setdefault(e, set()).update(ents)
+    for e, ns in neighbours.items():
+        ns.discard(e)
     rows = []
-    for a, b in pairs:
-        pa, pb = bp.entity_papers[a], bp.entity_papers[b]
-        if pa & pb:
-            continue
-        if ta == tb and _label(G, b).casefold() < _label(G, a).casefold():
-            a, b, pa, pb = b, a, pb, pa
-        rows.append((_label(G, a), _label(G, b), len(pa), len(pb), len(pa) * len(pb), a, b))
-    rows.sort(key=lambda r: (-r[4], r[0].casefold(), r[1].casefold(), r[5], r[6]))
+    A = sorted(e for e in neighbours if _type(G, e) == ta)
+    for a in A:
+        counts: Counter = Counter()
+        for c in neighbours[a]:
+            counts.update(b for b in neighbours[c] if b != a and _type(G, b) == tb)
+        for b, k in counts.items():
+            if k < min_bridges or b in neighbours[a]:
+                continue
+            if ta == tb and (_label(G, b).casefold(), b) < (_label(G, a).casefold(), a):
+                continue  # each unordered pair once
+            bridges = sorted(neighbours[a] & neighbours[b],
+                             key=lambda c: (len(bp.entity_papers[c]), _label(G, c).casefold(), c))
+            score = len(bridges) / (len(neighbours[a]) * len(neighbours[b])) ** 0.5
+            rows.append((_label(G, a), _label(G, b), round(score, 6), len(bridges), len(bp.entity_papers[a]),
+                         len(bp.entity_papers[b]), "; ".join(_label(G, c) for c in bridges[:5]), a, b))
+    rows.sort(key=lambda r: (-r[2], -r[3], r[0].casefold(), r[1].casefold(), r[7], r[8]))
     if n is not None:
         rows = rows[:n]
-    return _df(rows, cols)
+    return _df(rows, GAP_COLUMNS)

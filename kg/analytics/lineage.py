@@ -13,6 +13,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 LINEAGE_DIRECTIONS = ("ancestor", "descendant", "beats", "beaten_by")
+#: directions whose hop edge goes from the node reached through (via) to the new node
+_FORWARD = frozenset({"ancestor", "beats"})
+#: lineage() columns; `label` is the method reached, subject/predicate/object the hop's claim
+LINEAGE_COLUMNS = ["direction", "depth", "label", "subject", "predicate", "object", "evidence", "id", "via_id"]
 
 
 def _lineage_walk(G: nx.MultiDiGraph, root: str, max_depth: int | None) -> list[tuple]:
@@ -43,11 +47,14 @@ def _lineage_walk(G: nx.MultiDiGraph, root: str, max_depth: int | None) -> list[
                     if nb not in best or cand < best[nb]:
                         best[nb] = cand
             for nb, (negev, _, via) in best.items():
-                rows.append((direction, depth, _label(G, nb), pred[direction], _label(G, via), -negev, nb, via))
+                # subject/object say who does what: the hop's edge reads "subject predicate object"
+                subj, obj = (via, nb) if direction in _FORWARD else (nb, via)
+                rows.append((direction, depth, _label(G, nb), _label(G, subj), pred[direction], _label(G, obj),
+                             -negev, nb, via))
             seen.update(best)
             frontier = sorted(best)
     order = {d: i for i, d in enumerate(LINEAGE_DIRECTIONS)}
-    rows.sort(key=lambda r: (order[r[0]], r[1], -r[5], r[2].casefold(), r[6]))
+    rows.sort(key=lambda r: (order[r[0]], r[1], -r[6], r[2].casefold(), r[7]))
     return rows
 
 
@@ -62,16 +69,16 @@ def _find_method(G: nx.MultiDiGraph, name: str) -> str:
 def lineage(G: nx.MultiDiGraph, name: str, max_depth: int | None = None) -> "pd.DataFrame":
     """extends / outperforms chains into and out of a method (name, alias or id; case-insensitive).
 
-    direction: "ancestor" (the method extends it, transitively), "descendant" (extends the
-    method), "beats" (outperformed by the method, transitively), "beaten_by"; ``via`` is the
-    node it was reached through, ``evidence`` the statements on that hop.
-    Example: ``lineage(G, "ResNet")`` -> direction, depth, label, predicate, via, evidence, id, via_id
+    direction: "ancestor" (the method extends it, transitively), "descendant" (it extends the
+    method), "beats" (the method outperforms it, transitively), "beaten_by" (it outperforms
+    the method). ``label`` / ``id`` is the method reached, ``via_id`` the node it was reached
+    through; ``subject predicate object`` is that hop's claim as the papers state it, so a
+    "beats" row reads "LatticeNet outperforms ResNet-50" and a "beaten_by" row
+    "ResNet-50 outperforms LatticeNet"; ``evidence`` counts the statements on that hop.
+    Example: ``lineage(G, "ResNet")`` -> direction, depth, label, subject, predicate, object, evidence, id, via_id
     """
     root = _find_method(G, name)
-    return _df(
-        _lineage_walk(G, root, max_depth),
-        ["direction", "depth", "label", "predicate", "via", "evidence", "id", "via_id"],
-    )
+    return _df(_lineage_walk(G, root, max_depth), LINEAGE_COLUMNS)
 
 
 def lineage_graph(G: nx.MultiDiGraph, name: str, max_depth: int | None = None) -> nx.DiGraph:
@@ -86,7 +93,7 @@ def lineage_graph(G: nx.MultiDiGraph, name: str, max_depth: int | None = None) -
     rows = _lineage_walk(G, root, max_depth)
     L = nx.DiGraph(root=root)
     L.add_node(root, label=_label(G, root), type=_type(G, root), role="root", depth=0)
-    for direction, depth, label, _p, _v, _e, node, _vid in rows:
+    for direction, depth, label, _s, _p, _o, _e, node, _vid in rows:
         if node not in L:
             L.add_node(node, label=label, type=_type(G, node), role=direction, depth=depth)
     for predicate in ("extends", "outperforms"):

@@ -26,7 +26,8 @@ def _resolve_paper(G: nx.MultiDiGraph, paper: str) -> str:
 
 
 def similar_papers(G: nx.MultiDiGraph, paper: str, n: int | None = 10) -> "pd.DataFrame":
-    """Papers sharing entities with ``paper`` (node id or title), by weighted Jaccard where an
+    """Papers sharing entities with ``paper`` (whatever find_node accepts: id, title, alias or
+    a unique beginning of the title, e.g. "ECA-Net"), by weighted Jaccard where an
     entity weighs log(1 + P / papers(entity)) — rare shared entities count more.
 
     Example: ``similar_papers(G, "Attention Is All You Need", n=5)`` -> similarity, title, shared, entities, id

@@ -6,10 +6,12 @@ kg.loader). Model (see schema/ontology.ttl):
 
     <base> a void:Dataset ; void:uriSpace "<base>" .               # lets load() recover base_iri
     paper:x a kg:Paper, schema:ScholarlyArticle ; dcterms:title ; dcterms:abstract ;
-        kg:listingDate "Sep 11" ; schema:author "A", "B" ; kg:authorList ( "A" "B" ) ;
-        schema:url <..> ; kg:hasCode <..> ; kg:source "path:line" ;
+        kg:listingDate "Sep 11" ; dcterms:date "--09-11"^^xsd:gMonthDay ;   # typed form (literals)
+        schema:author "A", "B" ; kg:authorList ( "A" "B" ) ;
+        schema:url <..> ; kg:hasCode <..> ; kg:source "file.txt:12" ;       # no folders (literals)
         kg:proposes method:y ; kg:evaluatesOn dataset:z ...          # truthy triples
     method:y a kg:Method ; skos:prefLabel "Y" ; skos:altLabel "..." ; kg:key "y" ;
+        skos:exactMatch <http://www.wikidata.org/entity/Q...> ;            # from the lexicons (wikidata)
         kg:outperforms method:w .
     statement:k a kg:Statement ; kg:subject ; kg:predicate kg:proposes ; kg:object ;
         prov:wasDerivedFrom paper:x ; kg:evidence "..." ; kg:start 12 ; kg:end 80 ;
@@ -20,7 +22,9 @@ A URL that is not a valid absolute IRI is written as an xsd:anyURI literal, so a
 survives the round trip.
 
 Modules: vocab (namespaces, the closed KG vocabulary, prefixes), iris (node ids <-> IRIs),
-formats (file extension -> RDF format), to_triples and from_triples. Nothing here imports
+formats (file extension -> RDF format), literals (typed dates, portable sources), wikidata (QIDs
+from the lexicons), to_triples and from_triples (which ignores dcterms:date and skos:exactMatch:
+both are derived, so the graph does not store them). Nothing here imports
 kg.extract or kg.export: the exporters build on this package, never the reverse.
 """
 from __future__ import annotations

@@ -18,6 +18,8 @@ import pyoxigraph as ox
 from kg.io import cyclic_gc_paused
 from kg.names import name_key
 from kg.rdf.iris import base_iri_of, bnode_stem, encode_id, format_decimal
+from kg.rdf.literals import portable_source, typed_date
+from kg.rdf.wikidata import wikidata_iri
 from kg.rdf.vocab import DCTERMS, EXTRA_TYPES, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 from kg.schema import KG_NAMESPACE, PAPER, PREDICATES, STATEMENT
 
@@ -79,6 +81,7 @@ def iter_blocks(G: nx.MultiDiGraph) -> Iterator[list[ox.Triple]]:
     p_date, p_source, p_code = V(KG.listingDate), V(KG.source), V(KG.hasCode)
     p_author, p_authorlist, p_url = V(SCHEMA + "author"), V(KG.authorList), V(SCHEMA + "url")
     p_pref, p_alt, p_key = V(SKOS + "prefLabel"), V(SKOS + "altLabel"), V(KG.key)
+    p_match, p_typed_date = V(SKOS + "exactMatch"), V(DCTERMS + "date")
     rdf_first, rdf_rest, rdf_nil = V(RDF + "first"), V(RDF + "rest"), V(RDF + "nil")
     pred_iri = {p: V(KG[p]) for p in PREDICATES}
     pred_rank = {p: i for i, p in enumerate(PREDICATES)}
@@ -104,6 +107,7 @@ def iter_blocks(G: nx.MultiDiGraph) -> Iterator[list[ox.Triple]]:
         "a": a, "pred_iri": pred_iri, "pred_rank": pred_rank, "p_title": p_title, "p_label": p_label,
         "p_abstract": p_abstract, "p_date": p_date, "p_author": p_author, "p_authorlist": p_authorlist,
         "p_url": p_url, "p_code": p_code, "p_source": p_source, "p_pref": p_pref, "p_alt": p_alt, "p_key": p_key,
+        "p_match": p_match, "p_typed_date": p_typed_date,
         "rdf_first": rdf_first, "rdf_rest": rdf_rest, "rdf_nil": rdf_nil,
     }
     nodes, adj = G.nodes, G._adj
@@ -163,6 +167,9 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
             out.append(Triple(s, env["p_abstract"], Literal(data["abstract"])))
         if data.get("date") is not None:
             out.append(Triple(s, env["p_date"], Literal(str(data["date"]))))
+            typed = typed_date(str(data["date"]))
+            if typed is not None:
+                out.append(Triple(s, env["p_typed_date"], Literal(typed[0], datatype=V(typed[1]))))
         authors = tuple(data.get("authors") or ())
         for name in sorted(set(authors)):
             out.append(Triple(s, env["p_author"], Literal(name)))
@@ -178,7 +185,7 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
             out.append(Triple(s, env["p_url"], I.url(url)))
         for url in sorted(set(data.get("code") or ())):
             out.append(Triple(s, env["p_code"], I.url(url)))
-        for src in sorted(set(data.get("sources") or ())):
+        for src in sorted({portable_source(str(x)) for x in data.get("sources") or ()}):
             out.append(Triple(s, env["p_source"], Literal(src)))
     else:
         label = data.get("label")
@@ -188,6 +195,9 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
             out.append(Triple(s, env["p_alt"], Literal(alias)))
         for key in sorted({name_key(x) for x in (label, *(data.get("aliases") or ())) if x}):
             out.append(Triple(s, env["p_key"], Literal(key)))
+        same = wikidata_iri(typ, label, sorted(data.get("aliases") or ()))
+        if same is not None:
+            out.append(Triple(s, env["p_match"], V(same)))
     truthy = set()
     for v, keyed in out_edges.items():
         for edata in keyed.values():
