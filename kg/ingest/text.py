@@ -188,7 +188,14 @@ def read_head(path: Path, display: str, n: int = HEAD_BYTES) -> bytes:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # C0/C1 controls, the BOM, and the noncharacters U+FFFE/U+FFFF (XML cannot hold them and
 # Debian's rapper rejects U+FFFF in Turtle, escaped or not)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
+# Bidi overrides/isolates/marks (U+202A-202E, U+2066-2069, U+200E/F, U+061C) reorder how a
+# title is displayed ("Trojan Source"), and zero-width spaces (U+200B, U+2060) make equal-looking
+# labels differ: removed like control characters. ZWJ/ZWNJ (U+200C/D) stay: scripts and emoji
+# sequences need them and they cannot reorder text.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff"
+    "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069]"
+)
 
 
 def clean_text(text: str) -> str:
