@@ -34,8 +34,9 @@ def _dedupe_records(case: str, n: int):
             yield make_paper("Deep Residual Learning for Image Recognition", ABSTRACT, src,
                              urls=["https://example.org/a"], authors=["A. Author"])
         elif case == "one-title":
-            yield make_paper("Deep Residual Learning for Image Recognition",
-                             f"Abstract number {i} about topic {i * 7919 % 10007} and {i % 13}.", src)
+            # unrelated abstracts: 40 words drawn from 5000, so no two agree
+            words = [f"w{(i * 7919 + j * 104729) % 5000}x{(i + j) % 97}" for j in range(40)]
+            yield make_paper("Deep Residual Learning for Image Recognition", " ".join(words), src)
         elif case == "numbered":
             yield make_paper(f"A Study of Residual Learning for Image Recognition {i}", ABSTRACT, src)
         elif case == "no-letters":

@@ -51,7 +51,7 @@ WORD_SIMILARITY = 0.75  # a differing word must be this close to its counterpart
 SAME_TITLE_ABSTRACT = 50  # abstract agreement needed when titles are equal
 NEAR_TITLE_ABSTRACT = 80  # ... and when titles are only near-identical
 _BLOCK = 10  # prefix/suffix length used to find fuzzy candidates
-MAX_CANDIDATES = 32  # papers of one title key, and titles of one block, a record is verified against
+MAX_CANDIDATES = 16  # papers of one title key, and titles of one block, a record is verified against
 
 _WORD = re.compile(r"\w+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -76,7 +76,7 @@ def abstracts_agree(a: list[str], b: list[str], threshold: float) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 20 and long[: len(short)] == short:
         return True  # a truncated copy
-    return fuzz.ratio(a, b) >= threshold
+    return fuzz.ratio(a, b, score_cutoff=threshold) >= threshold
 
 
 def titles_near(a: list[str], b: list[str]) -> bool:
@@ -123,12 +123,13 @@ class _Group:
     """A distinct paper and what merged into it. Abstract tokens are made only when a
     comparison needs them, so memory stays with the papers, not with a token list per abstract."""
 
-    __slots__ = ("paper", "tokens", "sources", "urls", "authors", "abstract_text", "date", "merged")
+    __slots__ = ("paper", "tokens", "sources", "urls", "authors", "abstract_text", "date", "merged", "_abstract")
 
     def __init__(self, paper: Paper, tokens: list[str]):
         self.paper = paper
         self.tokens = tokens
         self.merged = False
+        self._abstract = None  # tokens, kept once a comparison needed them
         self.abstract_text = paper.abstract
         self.date = paper.date
         self.sources = dict.fromkeys(paper.sources)
@@ -143,13 +144,16 @@ class _Group:
 
     @property
     def abstract(self) -> list[str]:
-        return _abstract_tokens(self.abstract_text)
+        if self._abstract is None:
+            self._abstract = _abstract_tokens(self.abstract_text)
+        return self._abstract
 
     def absorb(self, other: Paper) -> None:
         """What merge_papers(self.paper, other) does, in time linear in `other` alone."""
         self.merged = True
         if len(other.abstract) > len(self.abstract_text):
             self.abstract_text = other.abstract
+            self._abstract = None
         self.sources.update(dict.fromkeys(other.sources))
         self.urls.update(dict.fromkeys(other.urls))
         self._add_authors(other.authors)
