@@ -61,7 +61,9 @@ def run_case(kind: str, case: str, size: int) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "one.jsonl"
             path.write_text(json.dumps({"title": "A Pathological Paper", "abstract": _pathological_abstract(case, size)}) + "\n")
-            G, report = build([path])
+            from kg.pipeline import BuildReport
+            report = BuildReport()
+            G = build([path], report=report)
             note = f"{G.number_of_nodes()} nodes; " + " ".join(f"{k}={v:.1f}s" for k, v in report.seconds.items())
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "note": note}
