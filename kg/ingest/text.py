@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from kg.records import Paper
 
@@ -227,6 +228,16 @@ def dedupe(items: Iterable[str], key=lambda s: s) -> tuple[str, ...]:
     return tuple(out)
 
 
+def web_url(url: str) -> bool:
+    """Only http(s) URLs with a host become schema:url IRIs: a "javascript:" or "data:" URL from
+    an input file would be a live link in the page and in any RDF browser. Others are dropped."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def make_paper(
     title: str,
     abstract: str,
@@ -242,7 +253,7 @@ def make_paper(
         abstract=abstract,
         sources=(source,),
         date=date,
-        urls=dedupe(u for u in urls if u),
+        urls=dedupe(u for u in urls if web_url(u)),
         authors=dedupe((a for a in authors if a), key=lambda a: a.casefold()),
     )
 
