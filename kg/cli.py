@@ -220,7 +220,12 @@ def query(graph, sparql, query_file, saved, fmt):
             _fail(f"no saved query {saved!r}; known: {', '.join(queries)}")
         text = queries[saved]["sparql"]
     else:
-        text = query_file.read_text(encoding="utf-8") if query_file else sparql
+        try:
+            text = query_file.read_text(encoding="utf-8") if query_file else sparql
+        except UnicodeDecodeError as exc:  # a binary or mis-encoded .rq file
+            _fail(f"{query_file}:byte {exc.start}: not UTF-8 text")
+        except OSError as exc:
+            _fail(_os_message(exc))
     with _reading(graph):
         store = open_store(graph)
     try:
@@ -239,8 +244,11 @@ def stats(graph, plot_dir):
     G = _load(graph)
     click.echo(analytics.summary_text(G))
     if plot_dir:
-        for path in analytics.write_plots(G, plot_dir):
-            click.echo(f"wrote {path}")
+        try:  # below a regular file, read-only: one line, not a traceback
+            for path in analytics.write_plots(G, plot_dir):
+                click.echo(f"wrote {path}")
+        except OSError as exc:
+            _fail(_os_message(exc))
 
 
 @main.command()
@@ -297,6 +305,8 @@ def view(graph, out, focus, hops, types, max_nodes):
                            types=[t.strip() for t in types.split(",")] if types else None)
     except ValueError as exc:
         _fail(str(exc))
+    except OSError as exc:  # --out below a regular file, on a read-only filesystem
+        _fail(_os_message(exc))
     click.echo(f"wrote {out} ({shown.get('nodes', '?')} nodes, {shown.get('edges', '?')} edges)")
 
 
