@@ -167,27 +167,31 @@ def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, w
     except ValueError as exc:
         _fail(str(exc))
     report = BuildReport()
+
+    def export_before_state(G) -> None:  # a build that fails here commits no state
+        for err in report.errors[:MAX_REPORTED_ERRORS]:
+            click.echo(f"kg: skipped: {err}", err=True)
+        if len(report.errors) > MAX_REPORTED_ERRORS:
+            click.echo(f"kg: ... and {len(report.errors) - MAX_REPORTED_ERRORS} more skipped records", err=True)
+        if report.papers_read == 0:
+            _fail("no papers were read; the previous exports are left as they were")
+        start = time.perf_counter()
+        try:
+            report.files = export_streaming(G, out_dir, fmts)
+        except OSError as exc:
+            _fail(_os_message(exc))
+        report.seconds["export"] = time.perf_counter() - start
+
     try:
         G = run_build(inputs, format=fmt, on_error=on_error, extractor=extractor,
                       base_iri=base_iri or DEFAULT_BASE_IRI, progress=not quiet, report=report,
                       workers=workers, engine=engine, scheduler=scheduler, chunk_size=chunk_size,
-                      state_dir=out_dir if (state or update_dir is not None) else None, update=update_dir)
+                      state_dir=out_dir if (state or update_dir is not None) else None, update=update_dir,
+                      before_commit=export_before_state)
     except (IngestError, ValueError) as exc:
         _fail(str(exc))
     except OSError as exc:
         _fail(_os_message(exc))
-    for err in report.errors[:MAX_REPORTED_ERRORS]:
-        click.echo(f"kg: skipped: {err}", err=True)
-    if len(report.errors) > MAX_REPORTED_ERRORS:
-        click.echo(f"kg: ... and {len(report.errors) - MAX_REPORTED_ERRORS} more skipped records", err=True)
-    if report.papers_read == 0:
-        _fail("no papers were read; the previous exports are left as they were")
-    start = time.perf_counter()
-    try:
-        report.files = export_streaming(G, out_dir, fmts)
-    except OSError as exc:
-        _fail(_os_message(exc))
-    report.seconds["export"] = time.perf_counter() - start
     click.echo(report.summary(G))
 
 

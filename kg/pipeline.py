@@ -101,6 +101,7 @@ def build(
     chunk_size: int | None = None,
     state_dir: str | Path | None = None,
     update: str | Path | None = None,
+    before_commit=None,
 ) -> nx.MultiDiGraph:
     """Build the graph from listings (files or folders).
 
@@ -110,6 +111,8 @@ def build(
     state_dir: keep the build state there (kg.update), so a later build can use `update=` it.
     update: a previous build's folder: its records come first, then `paths`; stored extractions
     are reused for unchanged papers. Equal to a full build over the old and new inputs.
+    before_commit: called with the graph before the state is committed (the CLI exports there), so
+    a build that fails at export, or reads nothing, leaves the previous state as it was.
     """
     from kg.extract import get_extractor
     from kg.parallel import open_pool
@@ -170,6 +173,8 @@ def build(
         G = assemble(papers, _drain(extractions), resolution, base_iri=base_iri)
         del extractions, resolution
         lap("graph")
+        if before_commit is not None:
+            before_commit(G)
         if writer is not None:
             writer.commit(papers=len(papers), base_iri=base_iri)
             lap("state")
