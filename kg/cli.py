@@ -166,9 +166,20 @@ def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, w
             get_reader(fmt)
     except ValueError as exc:
         _fail(str(exc))
+    from kg.outdir import OutDirBusy, OutLock
+
     report = BuildReport()
+    lock = OutLock(out_dir)  # released when the process ends
+    try:
+        lock.acquire()
+    except OutDirBusy as exc:
+        _fail(str(exc))
 
     def export_before_state(G) -> None:  # a build that fails here commits no state
+        try:
+            lock.acquire(create=True)  # DIR did not exist at the start
+        except OutDirBusy as exc:
+            _fail(str(exc))
         for err in report.errors[:MAX_REPORTED_ERRORS]:
             click.echo(f"kg: skipped: {err}", err=True)
         if len(report.errors) > MAX_REPORTED_ERRORS:
