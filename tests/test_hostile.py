@@ -191,3 +191,82 @@ def test_outputs_below_a_regular_file(small_export, tmp_path):
     r = _kg("stats", small_export, "--plot", plain / "plots")
     _one_line_status_2(r)
     assert plain.read_text() == "x"
+
+
+# --------------------------------------------------------------------------- state and --out
+
+def _build(src, out, *extra):
+    return _kg("build", src, "--out", out, "--quiet", *extra)
+
+
+def test_second_build_on_a_locked_out_fails_with_one_line(tmp_path):
+    import fcntl
+    import os
+
+    src = _write_jsonl(tmp_path / "a.jsonl", [{"title": "Deep Residual", "abstract": ABSTRACT}])
+    out = tmp_path / "out"
+    assert _build(src, out).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    # a real second process holds the lock, as a running build does
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl,os,sys,time; fd=os.open(sys.argv[1], os.O_RDWR);"
+                               "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)",
+                               str(out / ".kg.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        src2 = _write_jsonl(tmp_path / "b.jsonl", [{"title": "Other Paper", "abstract": ABSTRACT}])
+        r = _build(src2, out)
+        _one_line_status_2(r)
+        assert "another kg build" in r.stderr
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _build(src2, out).returncode == 0  # the lock died with its holder
+
+
+def test_state_is_one_generation_and_orphans_do_not_matter(tmp_path):
+    src = _write_jsonl(tmp_path / "a.jsonl", [{"title": "Deep Residual", "abstract": ABSTRACT}])
+    out = tmp_path / "out"
+    assert _build(src, out).returncode == 0
+    state = out / ".kg"
+    manifest = json.loads((state / "manifest.json").read_text())
+    assert sorted(p.name for p in state.iterdir()) == sorted(["manifest.json", *manifest["files"].values()])
+    # what a kill after the generation files were renamed, before the manifest, leaves
+    (state / "records.ffff.jsonl").write_text("not json\n")
+    src2 = _write_jsonl(tmp_path / "b.jsonl", [{"title": "Other Paper", "abstract": ABSTRACT}])
+    r = _kg("build", "--update", out, src2, "--quiet")
+    assert r.returncode == 0, r.stderr
+    manifest2 = json.loads((state / "manifest.json").read_text())
+    assert manifest2["records"] == 2 and manifest2["generation"] != manifest["generation"]
+    assert sorted(p.name for p in state.iterdir()) == sorted(["manifest.json", *manifest2["files"].values()])
+
+
+def test_failed_export_commits_no_state(tmp_path):
+    src = _write_jsonl(tmp_path / "a.jsonl", [{"title": "Deep Residual", "abstract": ABSTRACT}])
+    out = tmp_path / "out"
+    assert _build(src, out).returncode == 0
+    manifest = (out / ".kg" / "manifest.json").read_bytes()
+    (out / "graph.nt").unlink()
+    (out / "graph.nt").mkdir()  # the export cannot replace a folder
+    (out / "graph.nt" / "x").write_text("x")
+    src2 = _write_jsonl(tmp_path / "b.jsonl", [{"title": "Other Paper", "abstract": ABSTRACT}])
+    r = _kg("build", "--update", out, src2, "--quiet")
+    _one_line_status_2(r)
+    assert (out / ".kg" / "manifest.json").read_bytes() == manifest
+    (out / "graph.nt" / "x").unlink()
+    (out / "graph.nt").rmdir()
+    r = _kg("build", "--update", out, src2, "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "Other Paper" in (out / "graph.ttl").read_text()
+
+
+def test_state_folder_symlinked_elsewhere_is_refused(tmp_path):
+    src = _write_jsonl(tmp_path / "a.jsonl", [{"title": "Deep Residual", "abstract": ABSTRACT}])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".kg").symlink_to(elsewhere, target_is_directory=True)
+    r = _build(src, out)
+    _one_line_status_2(r)
+    assert "symlink" in r.stderr and list(elsewhere.iterdir()) == []
