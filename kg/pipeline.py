@@ -31,7 +31,7 @@ PROGRESS_THRESHOLD = 300  # papers; smaller builds finish before a bar is worth 
 # Extraction and resolution cost grows faster than linearly in the length of an abstract and of
 # one word (a 100,000-character run of "ResNet-" took resolution past 8 GB; 100,000 characters of
 # lexicon names 117 s). Extraction therefore reads at most this much of an abstract, cut before
-# the first word longer than MAX_EXTRACT_WORD: arXiv abstracts stop at 1,920 characters (2.6 times less) and the
+# the first word longer than MAX_EXTRACT_WORD: arXiv abstracts stop at 1,920 characters and the
 # longest word in the corpus (a URL) has 92. The graph keeps the whole abstract; the build
 # summary says how many abstracts were cut and where the first one is.
 MAX_EXTRACT_CHARS = 5_000

@@ -270,3 +270,19 @@ def test_state_folder_symlinked_elsewhere_is_refused(tmp_path):
     r = _build(src, out)
     _one_line_status_2(r)
     assert "symlink" in r.stderr and list(elsewhere.iterdir()) == []
+
+
+def test_file_name_not_utf8_builds_and_updates(tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.jsonl"), "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"title": "Bad Name Paper", "abstract": ABSTRACT}) + "\n")
+    out = tmp_path / "out"
+    r = _build(folder, out)
+    assert r.returncode == 0, r.stderr
+    assert "caf\\\\xe9.jsonl:1" in (out / "graph.ttl").read_text(encoding="utf-8")  # Turtle escapes the backslash
+    for _ in range(2):  # the state holds the encoded name: later updates still work
+        r = _kg("build", "--update", out, folder, "--quiet")
+        assert r.returncode == 0, r.stderr

@@ -228,6 +228,20 @@ def dedupe(items: Iterable[str], key=lambda s: s) -> tuple[str, ...]:
     return tuple(out)
 
 
+def display_path(path) -> str:
+    """A file name as it appears in sources and messages. A name that is not valid UTF-8 comes
+    from the OS with surrogate escapes, which no export can encode (the build ended in a
+    traceback at export): each undecodable byte is written as \\xNN instead, visible and
+    reversible (`bytes(..., "latin-1")` of the escapes gives the bytes back)."""
+    text = str(path)
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # surrogates that are not escapes of bytes
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def web_url(url: str) -> bool:
     """Only http(s) URLs with a host become schema:url IRIs: a "javascript:" or "data:" URL from
     an input file would be a live link in the page and in any RDF browser. Others are dropped."""
