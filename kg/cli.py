@@ -169,7 +169,8 @@ def build(inputs, out_dir, fmt, on_error, extractor, base_iri, formats, quiet, w
     from kg.outdir import OutDirBusy, OutLock
 
     report = BuildReport()
-    lock = OutLock(out_dir)  # released when the process ends
+    lock = OutLock(out_dir)
+    click.get_current_context().call_on_close(lock.release)  # also on failure; in-process callers too
     try:
         lock.acquire()
     except OutDirBusy as exc:
