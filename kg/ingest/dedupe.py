@@ -51,7 +51,7 @@ WORD_SIMILARITY = 0.75  # a differing word must be this close to its counterpart
 SAME_TITLE_ABSTRACT = 50  # abstract agreement needed when titles are equal
 NEAR_TITLE_ABSTRACT = 80  # ... and when titles are only near-identical
 _BLOCK = 10  # prefix/suffix length used to find fuzzy candidates
-MAX_CANDIDATES = 16  # papers of one title key, and titles of one block, a record is verified against
+MAX_CANDIDATES = 8  # papers of one title key, and titles of one block, a record is verified against
 
 _WORD = re.compile(r"\w+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
