@@ -45,6 +45,8 @@ TOKENS = [
     b"&lol;", b"&#0;", b"&#xD800;", b"<!DOCTYPE feed [<!ENTITY a \"b\">]>", b'<!ENTITY x SYSTEM "file:///etc/passwd">',
     b"<?xml version=\"1.0\" encoding=\"latin-1\"?>", b"<?xml version=\"1.1\"?>", b"xmlns=\"http://www.w3.org/2005/Atom\"",
     b"Subscribe", b"Daily Papers", b"Sep 11", b"title,abstract\n", b"title\tabstract\n",
+    # bidi override/isolates and zero-width space (must be removed), javascript: URLs (dropped)
+    "\u202e".encode(), "\u2066".encode(), "\u2069".encode(), "\u200b".encode(), b'"url": "javascript:alert(1)"',
 ]
 
 
@@ -163,7 +165,7 @@ def mutate(rng: random.Random, seeds: list[bytes]) -> bytes:
 
 # --------------------------------------------------------------------------- checking
 
-_UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200b]")
 
 
 class ContractError(Exception):
@@ -185,6 +187,9 @@ def check_item(item) -> None:
         if _UNCLEAN.search(value):
             raise ContractError(f"Paper.{name} holds control characters or surrogates: {value!r:.200}")
         value.encode("utf-8")
+    for url in item.urls:
+        if not url.lower().startswith(("http://", "https://")):
+            raise ContractError(f"Paper.urls holds a non-http(s) URL: {url!r:.200}")
     for value in item.authors + item.urls + item.sources + ((item.date,) if item.date else ()):
         value.encode("utf-8")
 

@@ -177,28 +177,44 @@ def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, q
             get_reader(fmt)
     except ValueError as exc:
         _fail(str(exc))
+    from kg.outdir import OutDirBusy, OutLock
+
     report = BuildReport()
+    lock = OutLock(out_dir)
+    click.get_current_context().call_on_close(lock.release)  # also on failure; in-process callers too
+    try:
+        lock.acquire()
+    except OutDirBusy as exc:
+        _fail(str(exc))
+
+    def export_before_state(G) -> None:  # a build that fails here commits no state
+        try:
+            lock.acquire(create=True)  # DIR did not exist at the start
+        except OutDirBusy as exc:
+            _fail(str(exc))
+        for err in report.errors[:MAX_REPORTED_ERRORS]:
+            click.echo(f"kg: skipped: {err}", err=True)
+        if len(report.errors) > MAX_REPORTED_ERRORS:
+            click.echo(f"kg: ... and {len(report.errors) - MAX_REPORTED_ERRORS} more skipped records", err=True)
+        if report.papers_read == 0:
+            _fail("no papers were read; the previous exports are left as they were")
+        start = time.perf_counter()
+        try:
+            report.files = export_streaming(G, out_dir, fmts)
+        except OSError as exc:
+            _fail(_os_message(exc))
+        report.seconds["export"] = time.perf_counter() - start
+
     try:
         G = run_build(inputs, format=fmt, on_error=on_error, extractor=extractor,
                       base_iri=base_iri or DEFAULT_BASE_IRI, progress=not quiet, report=report,
                       workers=workers, engine=engine, scheduler=scheduler, chunk_size=chunk_size,
-                      state_dir=out_dir if (state or update_dir is not None) else None, update=update_dir)
+                      state_dir=out_dir if (state or update_dir is not None) else None, update=update_dir,
+                      before_commit=export_before_state)
     except (IngestError, ValueError) as exc:
         _fail(str(exc))
     except OSError as exc:
         _fail(_os_message(exc))
-    for err in report.errors[:MAX_REPORTED_ERRORS]:
-        click.echo(f"kg: skipped: {err}", err=True)
-    if len(report.errors) > MAX_REPORTED_ERRORS:
-        click.echo(f"kg: ... and {len(report.errors) - MAX_REPORTED_ERRORS} more skipped records", err=True)
-    if report.papers_read == 0:
-        _fail("no papers were read; the previous exports are left as they were")
-    start = time.perf_counter()
-    try:
-        report.files = export_streaming(G, out_dir, fmts)
-    except OSError as exc:
-        _fail(_os_message(exc))
-    report.seconds["export"] = time.perf_counter() - start
     click.echo(report.summary(G))
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -249,7 +265,12 @@ def query(graph, sparql, query_file, saved, fmt):
             _fail(f"no saved query {saved!r}; known: {', '.join(queries)}")
         text = queries[saved]["sparql"]
     else:
-        text = query_file.read_text(encoding="utf-8") if query_file else sparql
+        try:
+            text = query_file.read_text(encoding="utf-8") if query_file else sparql
+        except UnicodeDecodeError as exc:  # a binary or mis-encoded .rq file
+            _fail(f"{query_file}:byte {exc.start}: not UTF-8 text")
+        except OSError as exc:
+            _fail(_os_message(exc))
     with _reading(graph):
         store = open_store(graph)
     try:
@@ -269,8 +290,11 @@ def stats(graph, plot_dir):
     G = _load(graph)
     click.echo(analytics.summary_text(G))
     if plot_dir:
-        for path in analytics.write_plots(G, plot_dir):
-            click.echo(f"wrote {path}")
+        try:  # below a regular file, read-only: one line, not a traceback
+            for path in analytics.write_plots(G, plot_dir):
+                click.echo(f"wrote {path}")
+        except OSError as exc:
+            _fail(_os_message(exc))
 
 
 @main.command()
@@ -354,6 +378,8 @@ def view(graph, out, focus, hops, types, max_nodes):
                            types=[t.strip() for t in types.split(",")] if types else None)
     except ValueError as exc:
         _fail(str(exc))
+    except OSError as exc:  # --out below a regular file, on a read-only filesystem
+        _fail(_os_message(exc))
     click.echo(f"wrote {out} ({_view_counts(shown, max_nodes, focus, types)})")
 
 

@@ -10,10 +10,11 @@ from a previous build's state, extracting only papers it has not seen.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -27,6 +28,14 @@ from kg.resolve import resolve
 from kg.schema import ENTITY_TYPES, PAPER, PREDICATES
 
 PROGRESS_THRESHOLD = 300  # papers; smaller builds finish before a bar is worth drawing
+# Extraction and resolution cost grows faster than linearly in the length of an abstract and of
+# one word (a 100,000-character run of "ResNet-" took resolution past 8 GB; 100,000 characters of
+# lexicon names 117 s). Extraction therefore reads at most this much of an abstract, cut before
+# the first word longer than MAX_EXTRACT_WORD: arXiv abstracts stop at 1,920 characters and the
+# longest word in the corpus (a URL) has 92. The graph keeps the whole abstract; the build
+# summary says how many abstracts were cut and where the first one is.
+MAX_EXTRACT_CHARS = 5_000
+MAX_EXTRACT_WORD = 200
 
 
 @dataclass
@@ -42,6 +51,7 @@ class BuildReport:
     known_records: int = 0  # input records identical to a stored one, skipped (--update)
     workers: int = 1
     engine: str = "local"
+    cut: list[str] = field(default_factory=list)  # "source: abstract cut ..." per paper cut for extraction
 
     def summary(self, G: nx.MultiDiGraph) -> str:
         types = Counter(d.get("type") for _, d in G.nodes(data=True))
@@ -53,6 +63,8 @@ class BuildReport:
         ]
         if self.errors:
             lines.append(f"records skipped   {len(self.errors)} (first: {self.errors[0]})")
+        if self.cut:
+            lines.append(f"abstracts cut     {len(self.cut)} for extraction (first: {self.cut[0]})")
         if self.previous_records or self.papers_reused or self.known_records:
             lines.append(f"update            {self.previous_records} records from the previous build, "
                          f"{self.known_records} input records already known, "
@@ -89,6 +101,7 @@ def build(
     chunk_size: int | None = None,
     state_dir: str | Path | None = None,
     update: str | Path | None = None,
+    before_commit=None,
 ) -> nx.MultiDiGraph:
     """Build the graph from listings (files or folders).
 
@@ -98,6 +111,8 @@ def build(
     state_dir: keep the build state there (kg.update), so a later build can use `update=` it.
     update: a previous build's folder: its records come first, then `paths`; stored extractions
     are reused for unchanged papers. Equal to a full build over the old and new inputs.
+    before_commit: called with the graph before the state is committed (the CLI exports there), so
+    a build that fails at export, or reads nothing, leaves the previous state as it was.
     """
     from kg.extract import get_extractor
     from kg.parallel import open_pool
@@ -158,6 +173,8 @@ def build(
         G = assemble(papers, _drain(extractions), resolution, base_iri=base_iri)
         del extractions, resolution
         lap("graph")
+        if before_commit is not None:
+            before_commit(G)
         if writer is not None:
             writer.commit(papers=len(papers), base_iri=base_iri)
             lap("state")
@@ -193,7 +210,7 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
 
         bar = tqdm(total=len(todo), desc="extract", unit="paper", leave=False)
     try:
-        fresh = extract_papers(todo, extractor, pool=pool, chunk_size=chunk_size,
+        fresh = extract_papers([bounded(p, report.cut) for p in todo], extractor, pool=pool, chunk_size=chunk_size,
                                on_chunk=bar.update if bar is not None else None)
     finally:
         if bar is not None:
@@ -203,6 +220,28 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
     for i, ex in zip(todo_idx, fresh):
         slots[i] = ex
     return slots
+
+
+def bounded(paper: Paper, cut: list[str]) -> Paper:
+    """The paper as extraction sees it: a prefix of the abstract, so offsets into it stay valid."""
+    text = paper.abstract
+    end = min(len(text), MAX_EXTRACT_CHARS)
+    long_word = _LONG_WORD.search(text, 0, end + MAX_EXTRACT_WORD)
+    if long_word is not None and long_word.start() < end:
+        end = long_word.start()
+    if end == len(text):
+        return paper
+    if end < len(text) and end == MAX_EXTRACT_CHARS:
+        space = text.rfind(" ", 0, end + 1)
+        end = space if space > 0 else end  # do not cut a word in two
+    where = paper.sources[0] if paper.sources else paper.id
+    why = "a word longer than %d characters" % MAX_EXTRACT_WORD if long_word is not None and long_word.start() == end \
+        else "%d characters" % MAX_EXTRACT_CHARS
+    cut.append(f"{where}: abstract of {len(text)} characters read up to character {end} ({why})")
+    return replace(paper, abstract=text[:end].rstrip())
+
+
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_EXTRACT_WORD + 1))
 
 
 def _drain(items: list) -> Iterator:

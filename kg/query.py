@@ -22,6 +22,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.cellsafe import csv_text
 from kg.rdf import DEFAULT_BASE_IRI, VOID, graph_triples, prefixes, rdf_format
 from kg.schema import queries_folder
 
@@ -107,8 +108,9 @@ def run_query(path_or_store, sparql: str, fmt: str = "table", max_width: int | N
                 return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
             body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefix_map).decode("utf-8")
             return _used_prefixes_only(body)
-        if fmt == "csv":
-            return result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+        if fmt == "csv":  # written here, not by pyoxigraph, so cells are spreadsheet-safe
+            variables = [v.value for v in result.variables]
+            return csv_text(variables, ([_csv_value(sol[v]) for v in variables] for sol in result))
         if fmt == "json":
             return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")
         variables = [v.value for v in result.variables]
@@ -121,6 +123,17 @@ def run_query(path_or_store, sparql: str, fmt: str = "table", max_width: int | N
     except OSError as exc:  # evaluation errors
         raise QueryError(_one_line(str(exc))) from None
     return format_table(variables, rows, max_width=max_width)
+
+
+def _csv_value(term) -> str:
+    """A term as SPARQL 1.1 CSV writes it: IRIs and literals by their value, blank nodes _:id."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
 
 
 def _used_prefixes_only(turtle: str) -> str:

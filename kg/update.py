@@ -1,9 +1,10 @@
 """Build state kept beside the exports, so `kg build --update DIR INPUT...` extracts only new papers.
 
-    DIR/.kg/manifest.json      extractor name + fingerprint, counts, file sizes (written last)
-    DIR/.kg/records.jsonl      every record read so far, before de-duplication, in read order
-    DIR/.kg/extractions.jsonl  one extraction per merged paper, keyed by paper id and a hash of
-                               the title and abstract it was extracted from
+    DIR/.kg/manifest.json          extractor name + fingerprint, counts, the names and sizes of
+                                   the two files below (written last)
+    DIR/.kg/records.GEN.jsonl      every record read so far, before de-duplication, in read order
+    DIR/.kg/extractions.GEN.jsonl  one extraction per merged paper, keyed by paper id and a hash
+                                   of the title and abstract it was extracted from
 
 An update reads the old records back, then the new inputs, and runs the usual
 merge_duplicates over both: the papers are exactly those of a full rebuild over old + new
@@ -20,21 +21,27 @@ feature or a lexicon edit re-extracts everything.
 Extraction is assumed to depend on a paper's title and abstract only (true of the built-in
 extractor).
 
-The folder is hidden (".kg"), so `kg build DIR` never reads it as input. Files are written with
-kg.io.atomic_open; the manifest is renamed into place last and records the sizes of the other
-two, so a build killed part-way is detected rather than half-read.
+The folder is hidden (".kg"), so `kg build DIR` never reads it as input. A build writes its two
+files under a new generation name GEN and commits them with one atomic rename of the manifest
+that names them; the previous generation's files are deleted only after that rename. A build
+killed at any moment therefore leaves either the old state or the new one, never a mix (three
+renames in a row did: a kill between them left a state `--update` refused, the old one already
+overwritten). State of the first layout (records.jsonl, no GEN) is still read. `.kg` that is a
+symlink, or leads outside DIR, is refused rather than written through.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from kg.io import atomic_open
+from kg.io import atomic_open, remove_stale_temps
 from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
 STATE_DIR = ".kg"
@@ -49,7 +56,16 @@ class StateError(ValueError):
 
 
 def state_dir(out_dir: str | os.PathLike) -> Path:
-    return Path(out_dir) / STATE_DIR
+    """DIR/.kg, refused when it is a symlink or resolves outside DIR (it would be written through)."""
+    folder = Path(out_dir) / STATE_DIR
+    if folder.is_symlink() or (folder.exists() and folder.resolve().parent != Path(out_dir).resolve()):
+        raise StateError(f"{folder}: is a symlink or leads outside {out_dir}; refusing to use it as build state")
+    return folder
+
+
+def _generation_name(name: str, gen: str) -> str:
+    stem, ext = name.split(".", 1)
+    return f"{stem}.{gen}.{ext}"
 
 
 def content_key(paper: Paper) -> str:
@@ -118,13 +134,13 @@ class State:
         if manifest.get("version") != VERSION:
             raise StateError(f"{path}: state version {manifest.get('version')!r}, expected {VERSION}")
         for name, size_key in ((RECORDS, "records_bytes"), (EXTRACTIONS, "extractions_bytes")):
-            f = folder / name
+            f = folder / _state_file(manifest, name)
             if not f.is_file() or f.stat().st_size != manifest.get(size_key):
                 raise StateError(f"{f}: missing or not the size the manifest records (interrupted build?); rebuild in full")
         return cls(folder, manifest)
 
     def record_lines(self) -> Iterator[str]:
-        with open(self.folder / RECORDS, encoding="utf-8") as fh:
+        with open(self.folder / _state_file(self.manifest, RECORDS), encoding="utf-8") as fh:
             yield from fh
 
     def extractions(self, extractor: str, fingerprint: str) -> dict[tuple[str, str], Extraction]:
@@ -132,11 +148,19 @@ class State:
         if self.manifest.get("extractor") != extractor or self.manifest.get("fingerprint") != fingerprint:
             return {}
         out = {}
-        with open(self.folder / EXTRACTIONS, encoding="utf-8") as fh:
+        with open(self.folder / _state_file(self.manifest, EXTRACTIONS), encoding="utf-8") as fh:
             for line in fh:
                 key, ex = extraction_from_line(line)
                 out[(ex.paper_id, key)] = ex
         return out
+
+
+def _state_file(manifest: dict, name: str) -> str:
+    """The file of this generation (the manifest names it), or the first layout's fixed name."""
+    named = manifest.get("files", {}).get(name, name)
+    if "/" in named or named.startswith("."):
+        raise StateError(f"{STATE_DIR}/{MANIFEST}: names a file outside the state folder ({named!r})")
+    return named
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -153,12 +177,19 @@ class StateWriter:
     _records: IO | None = None
     _extractions: IO | None = None
     records: int = 0
+    gen: str = ""
 
     def __enter__(self) -> "StateWriter":
         folder = state_dir(self.out_dir)
-        self._records = self._stack.enter_context(atomic_open(folder / RECORDS, "w"))
-        self._extractions = self._stack.enter_context(atomic_open(folder / EXTRACTIONS, "w"))
+        _remove_stale_generation_temps(folder)
+        # unique per build, so a new generation never overwrites a file the current manifest names
+        self.gen = f"{time.time_ns():x}{os.getpid():x}"
+        self._records = self._stack.enter_context(atomic_open(folder / self._name(RECORDS), "w"))
+        self._extractions = self._stack.enter_context(atomic_open(folder / self._name(EXTRACTIONS), "w"))
         return self
+
+    def _name(self, name: str) -> str:
+        return _generation_name(name, self.gen)
 
     def __exit__(self, *exc) -> bool:
         return self._stack.__exit__(*exc)
@@ -177,17 +208,42 @@ class StateWriter:
 
     def commit(self, **info) -> None:
         folder = state_dir(self.out_dir)
-        self._stack.close()  # renames records.jsonl and extractions.jsonl into place
+        self._stack.close()  # renames this generation's files into place: nothing names them yet
+        names = {RECORDS: self._name(RECORDS), EXTRACTIONS: self._name(EXTRACTIONS)}
         manifest = {
             "version": VERSION, "extractor": self.extractor, "fingerprint": self.fingerprint,
-            "records": self.records,
-            "records_bytes": (folder / RECORDS).stat().st_size,
-            "extractions_bytes": (folder / EXTRACTIONS).stat().st_size,
+            "records": self.records, "generation": self.gen, "files": names,
+            "records_bytes": (folder / names[RECORDS]).stat().st_size,
+            "extractions_bytes": (folder / names[EXTRACTIONS]).stat().st_size,
             **info,
         }
-        with atomic_open(folder / MANIFEST, "w") as fh:
+        with atomic_open(folder / MANIFEST, "w") as fh:  # the commit: one rename
             json.dump(manifest, fh, indent=1, sort_keys=True)
             fh.write("\n")
+        _remove_other_generations(folder, set(names.values()))
+
+
+def _remove_stale_generation_temps(folder: Path) -> None:
+    """Temporary files of killed builds: each generation has its own file names, so the cleanup
+    atomic_open does for its own target would never see them."""
+    pattern = re.compile(r"\.((?:records|extractions)\.[0-9a-f]+\.jsonl)\.\d+\..*\.tmp\Z")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for target in {m.group(1) for m in map(pattern.match, names) if m}:
+        remove_stale_temps(folder / target)
+
+
+def _remove_other_generations(folder: Path, keep: set[str]) -> None:
+    """Old generations' files (and the first layout's), once the manifest no longer names them."""
+    pattern = re.compile(r"(records|extractions)(\.[0-9a-f]+)?\.jsonl\Z")
+    for name in os.listdir(folder):
+        if pattern.match(name) and name not in keep:
+            try:
+                os.unlink(folder / name)
+            except OSError:
+                pass
 
 
 def previous_then_new(state: State, new: Iterable[Paper], writer: StateWriter | None, counts: dict) -> Iterator[Paper]:

@@ -11,6 +11,7 @@ from kg.records import Paper
 
 from .errors import IngestError
 from .registry import reader_for, reader_for_extension
+from .text import display_path
 
 log = logging.getLogger("kg.ingest")
 
@@ -60,7 +61,7 @@ def iter_files(paths: PathLike | Iterable[PathLike], format: str | None = None) 
                 yield exc
                 continue
             if not found:
-                yield IngestError(str(path), "folder holds no files in a known format")
+                yield IngestError(display_path(path), "folder holds no files in a known format")
         else:
             yield path  # missing files are reported when opened
 
@@ -95,7 +96,7 @@ def read_papers(
         if isinstance(item, IngestError):
             report(item)
             continue
-        display = str(item)
+        display = display_path(item)
         try:
             reader = reader_for(item, format)
             with closing(reader(item, display)) as records:

@@ -16,6 +16,22 @@ Visual-Linguistic Neural Modules ...". Abstract agreement is measured on word
 sequences (rapidfuzz Indel ratio over tokens), where unrelated abstracts from one
 field score below ~70 while copies and light revisions score far higher; an
 abstract that is a prefix of the other (a truncated copy) agrees too.
+
+Cost stays linear in the number of records however they are arranged (200k copies of one
+record, 200k records sharing one title, 200k numbered near-identical titles: see
+benchmarks/bench_pathological.py):
+
+* a title with no letters or digits ("!!!???", an emoji-only title) has an empty key and is
+  never merged on it: such papers stay distinct;
+* an identical abstract is recognised by string equality before any fuzzy scoring;
+* a record is fuzzily compared with at most MAX_CANDIDATES papers of one title key: the
+  first papers seen with that title. A block of equal titles larger than that can leave a
+  late near-copy unmerged; that is the documented price of a bounded cost;
+* words containing digits and words shorter than 4 characters must be equal, at the same
+  position, for titles_near to hold, so they are part of the fuzzy block key: "Paper 17" and
+  "Paper 18" never meet; at most MAX_CANDIDATES distinct titles of a block are verified;
+* merged sources/urls/authors accumulate in sets and are joined once at the end (repeated
+  tuple unions made 20k copies of a record quadratic).
 """
 from __future__ import annotations
 
@@ -35,6 +51,7 @@ WORD_SIMILARITY = 0.75  # a differing word must be this close to its counterpart
 SAME_TITLE_ABSTRACT = 50  # abstract agreement needed when titles are equal
 NEAR_TITLE_ABSTRACT = 80  # ... and when titles are only near-identical
 _BLOCK = 10  # prefix/suffix length used to find fuzzy candidates
+MAX_CANDIDATES = 8  # papers of one title key, and titles of one block, a record is verified against
 
 _WORD = re.compile(r"\w+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -59,7 +76,7 @@ def abstracts_agree(a: list[str], b: list[str], threshold: float) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 20 and long[: len(short)] == short:
         return True  # a truncated copy
-    return fuzz.ratio(a, b) >= threshold
+    return fuzz.ratio(a, b, score_cutoff=threshold) >= threshold
 
 
 def titles_near(a: list[str], b: list[str]) -> bool:
@@ -103,79 +120,141 @@ def merge_papers(first: Paper, other: Paper) -> Paper:
 
 
 class _Group:
-    """A distinct paper; abstract tokens are made only when a comparison needs them, so
-    memory stays with the papers, not with a token list per abstract."""
+    """A distinct paper and what merged into it. Abstract tokens are made only when a
+    comparison needs them, so memory stays with the papers, not with a token list per abstract."""
 
-    __slots__ = ("paper", "tokens")
+    __slots__ = ("paper", "tokens", "sources", "urls", "authors", "abstract_text", "date", "merged", "_abstract")
 
     def __init__(self, paper: Paper, tokens: list[str]):
         self.paper = paper
         self.tokens = tokens
+        self.merged = False
+        self._abstract = None  # tokens, kept once a comparison needed them
+        self.abstract_text = paper.abstract
+        self.date = paper.date
+        self.sources = dict.fromkeys(paper.sources)
+        self.urls = dict.fromkeys(paper.urls)
+        # key -> author as first seen, the same key merge_papers uses
+        self.authors: dict[str, str] = {}
+        self._add_authors(paper.authors)
+
+    def _add_authors(self, authors) -> None:
+        for a in authors:
+            self.authors.setdefault(" ".join(a.casefold().split()), a)
 
     @property
     def abstract(self) -> list[str]:
-        return _abstract_tokens(self.paper.abstract)
+        if self._abstract is None:
+            self._abstract = _abstract_tokens(self.abstract_text)
+        return self._abstract
+
+    def absorb(self, other: Paper) -> None:
+        """What merge_papers(self.paper, other) does, in time linear in `other` alone."""
+        self.merged = True
+        if len(other.abstract) > len(self.abstract_text):
+            self.abstract_text = other.abstract
+            self._abstract = None
+        self.sources.update(dict.fromkeys(other.sources))
+        self.urls.update(dict.fromkeys(other.urls))
+        self._add_authors(other.authors)
+        self.date = _earlier(self.date, other.date)
+
+    def result(self) -> Paper:
+        p = self.paper
+        if not self.merged:
+            return p if p.id == paper_id(p.title) else replace(p, id=paper_id(p.title))
+        return replace(
+            p,
+            id=paper_id(p.title),
+            abstract=self.abstract_text,
+            sources=tuple(self.sources),
+            urls=tuple(self.urls),
+            authors=tuple(self.authors.values()),
+            date=self.date,
+        )
+
+
+def _fixed(tokens: list[str]) -> str:
+    """Words titles_near requires to be equal at their position: with digits, or short."""
+    return " ".join(f"{i}={w}" for i, w in enumerate(tokens) if len(w) < 4 or any(c.isdigit() for c in w))
 
 
 def _blocks(tokens: list[str], key: str) -> tuple[str, str]:
-    # titles_near needs equal word counts, so the count is part of the block key: without it
-    # every title ending in "...Recognition" lands in one block and matching grows quadratically
+    # titles_near needs equal word counts and equal fixed words, so both are part of the block
+    # key: without the count every title ending in "...Recognition" lands in one block, and
+    # without the fixed words 200k numbered titles ("Study 1", "Study 2", ...) share one
     n = len(tokens)
-    return f"<{n}:{key[:_BLOCK]}", f">{n}:{key[-_BLOCK:]}"
+    fixed = _fixed(tokens)
+    return f"<{n}:{fixed}:{key[:_BLOCK]}", f">{n}:{fixed}:{key[-_BLOCK:]}"
 
 
-def _near_titles(title: str, blocks: list) -> list[int]:
-    """Groups in the blocks whose title passes titles_near's first test (ratio >= TITLE_RATIO),
-    in block order. rapidfuzz scores a whole block in C: on a million titles blocks hold
-    hundreds, and scoring them one by one in Python made de-duplication quadratic in practice."""
-    found: dict[int, None] = {}
+def _near_keys(title: str, blocks: list) -> list[str]:
+    """Title keys in the blocks whose title passes titles_near's first test (ratio >=
+    TITLE_RATIO), in block order, at most MAX_CANDIDATES. rapidfuzz scores a whole block in C."""
+    found: dict[str, None] = {}
     for members in blocks:
         if members:
-            indices, titles = members
+            keys, titles = members
             hits = process.extract(title, titles, scorer=fuzz.ratio, processor=None, score_cutoff=TITLE_RATIO, limit=None)
-            found.update(dict.fromkeys(sorted(indices[i] for _, _, i in hits)))
-    return list(found)
+            found.update(dict.fromkeys(keys[i] for i in sorted(i for _, _, i in hits)))
+    return list(found)[:MAX_CANDIDATES]
+
+
+def _agrees(group: _Group, paper: Paper, abstract: list[str] | None, threshold: float):
+    """(agrees, the record's abstract tokens, made at most once per record)."""
+    if group.abstract_text == paper.abstract:
+        return True, abstract
+    if abstract is None:
+        abstract = _abstract_tokens(paper.abstract)
+    return abstracts_agree(group.abstract, abstract, threshold), abstract
 
 
 def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
     """Distinct papers in first-seen order, and how many records were merged away."""
     groups: list[_Group] = []
     by_key: dict[str, list[int]] = {}
-    by_block: dict[str, tuple[list[int], list[str]]] = {}  # block -> (group indices, titles)
+    by_block: dict[str, tuple[list[str], list[str]]] = {}  # block -> (title keys, titles), one per key
     merged = 0
     for paper in papers:
         tokens = title_tokens(paper.title)
         key = "".join(tokens)
         abstract = None
         match = None
-        for gi in by_key.get(key, ()):
-            abstract = abstract or _abstract_tokens(paper.abstract)
-            if abstracts_agree(groups[gi].abstract, abstract, SAME_TITLE_ABSTRACT):
-                match = gi
-                break
+        if key:  # an empty key (no letters or digits) says nothing about identity
+            for gi in by_key.get(key, ())[:MAX_CANDIDATES]:
+                ok, abstract = _agrees(groups[gi], paper, abstract, SAME_TITLE_ABSTRACT)
+                if ok:
+                    match = gi
+                    break
         if match is None and len(key) >= _BLOCK:
-            for gi in _near_titles(" ".join(tokens), [by_block.get(b) for b in _blocks(tokens, key)]):
-                g = groups[gi]
-                if "".join(g.tokens) != key and titles_near(g.tokens, tokens):
-                    abstract = abstract or _abstract_tokens(paper.abstract)
-                    if abstracts_agree(g.abstract, abstract, NEAR_TITLE_ABSTRACT):
+            checked = 0
+            for other in _near_keys(" ".join(tokens), [by_block.get(b) for b in _blocks(tokens, key)]):
+                if other == key or not titles_near(groups[by_key[other][0]].tokens, tokens):
+                    continue
+                for gi in by_key[other]:
+                    if checked >= MAX_CANDIDATES:
+                        break
+                    checked += 1
+                    ok, abstract = _agrees(groups[gi], paper, abstract, NEAR_TITLE_ABSTRACT)
+                    if ok:
                         match = gi
                         break
+                if match is not None or checked >= MAX_CANDIDATES:
+                    break
         if match is not None:
-            groups[match].paper = merge_papers(groups[match].paper, paper)
+            groups[match].absorb(paper)
             merged += 1
             continue
         gi = len(groups)
         groups.append(_Group(paper, tokens))
+        if not key:
+            continue
+        new_key = key not in by_key
         by_key.setdefault(key, []).append(gi)
-        if len(key) >= _BLOCK:
+        if new_key and len(key) >= _BLOCK:
             title = " ".join(tokens)
             for block in _blocks(tokens, key):
                 members = by_block.setdefault(block, ([], []))
-                members[0].append(gi)
+                members[0].append(key)
                 members[1].append(title)
-    out = []
-    for g in groups:
-        p = g.paper
-        out.append(p if p.id == paper_id(p.title) else replace(p, id=paper_id(p.title)))
-    return out, merged
+    return [g.result() for g in groups], merged

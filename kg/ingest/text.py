@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from kg.records import Paper
 
@@ -188,7 +189,14 @@ def read_head(path: Path, display: str, n: int = HEAD_BYTES) -> bytes:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # C0/C1 controls, the BOM, and the noncharacters U+FFFE/U+FFFF (XML cannot hold them and
 # Debian's rapper rejects U+FFFF in Turtle, escaped or not)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
+# Bidi overrides/isolates/marks (U+202A-202E, U+2066-2069, U+200E/F, U+061C) reorder how a
+# title is displayed ("Trojan Source"), and zero-width spaces (U+200B, U+2060) make equal-looking
+# labels differ: removed like control characters. ZWJ/ZWNJ (U+200C/D) stay: scripts and emoji
+# sequences need them and they cannot reorder text.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff"
+    "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069]"
+)
 
 
 def clean_text(text: str) -> str:
@@ -220,6 +228,30 @@ def dedupe(items: Iterable[str], key=lambda s: s) -> tuple[str, ...]:
     return tuple(out)
 
 
+def display_path(path) -> str:
+    """A file name as it appears in sources and messages. A name that is not valid UTF-8 comes
+    from the OS with surrogate escapes, which no export can encode (the build ended in a
+    traceback at export): each undecodable byte is written as \\xNN instead, visible and
+    reversible (`bytes(..., "latin-1")` of the escapes gives the bytes back)."""
+    text = str(path)
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # surrogates that are not escapes of bytes
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def web_url(url: str) -> bool:
+    """Only http(s) URLs with a host become schema:url IRIs: a "javascript:" or "data:" URL from
+    an input file would be a live link in the page and in any RDF browser. Others are dropped."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def make_paper(
     title: str,
     abstract: str,
@@ -235,7 +267,7 @@ def make_paper(
         abstract=abstract,
         sources=(source,),
         date=date,
-        urls=dedupe(u for u in urls if u),
+        urls=dedupe(u for u in urls if web_url(u)),
         authors=dedupe((a for a in authors if a), key=lambda a: a.casefold()),
     )
 
