@@ -221,6 +221,12 @@ def query(graph, sparql, query_file, saved, fmt):
         text = queries[saved]["sparql"]
     else:
         text = query_file.read_text(encoding="utf-8") if query_file else sparql
+    from kg.serve.guard import Refused, check_depth
+
+    try:  # the engine's parser overflows its stack on deep nesting: refuse before parsing
+        check_depth(text)
+    except Refused as exc:
+        _fail(f"{query_file or 'query'}: {exc}")
     with _reading(graph):
         store = open_store(graph)
     try:

@@ -96,7 +96,7 @@ def check_depth(sparql: str, limit: int = MAX_DEPTH) -> None:
         deepest = max(deepest, depth + run)
         if deepest > limit:
             raise Refused(400, f"query nests deeper than {limit} levels (brackets and unary operators); "
-                               "the endpoint refuses it before parsing")
+                               "refused before parsing")
 
 
 def check_query(sparql: str, limit: int = MAX_DEPTH) -> None:
