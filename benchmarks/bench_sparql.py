@@ -80,7 +80,7 @@ def bench_endpoint(graph: Path, reps: int, timeout: float, per_query_budget: flo
                     times.append(time.perf_counter() - t)
                     spent += times[-1]
             else:  # a stopped query's worker is replaced: wait for it before the next query
-                while len(server.service._all) < server.service.slots:
+                while not server.service.ready():
                     time.sleep(0.1)
             out["queries"][name] = {"status": status, "rows": rows, "times": times}
     finally:

@@ -165,7 +165,10 @@ def test_client_that_does_not_read_costs_one_worker_for_a_while(graph_ttl):
         time.sleep(0.5)
         assert get(srv.url + "sparql", "ASK {}")[0] == 200  # the other worker answers meanwhile
         time.sleep(4)  # the write deadline passes: the connection is dropped, the worker replaced
-        assert len(srv.service._all) == srv.service.slots
+        deadline = time.monotonic() + 30
+        while not srv.service.ready() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert srv.service.ready()
         assert get(srv.url + "sparql", "ASK {}")[0] == 200
         s.close()
     finally:

@@ -116,9 +116,30 @@ class QueryService:
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[Worker] = set()
+        # a warm spare takes a killed worker's place at once (starting one takes ~0.3-1 s, and two
+        # queries stopped together would otherwise leave no worker for the next request)
+        self._spares: queue.Queue[Worker] = queue.Queue()
         for _ in range(self.slots):
             self._add(Worker(self.store_dir))
         self.isolated = all(w.isolated for w in self._all)
+        threading.Thread(target=self._new_spare, daemon=True).start()
+
+    def ready(self) -> bool:
+        """All `slots` workers and the spare are running (after a kill, once replacements started)."""
+        with self._lock:
+            return len(self._all) >= self.slots + 1
+
+    def _new_spare(self) -> None:
+        try:
+            worker = Worker(self.store_dir)
+        except Exception:  # noqa: BLE001 - no spare: replacements start cold
+            return
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._all.add(worker)  # counted so that close() kills it
+        self._spares.put(worker)
 
     def _add(self, worker: Worker) -> None:
         with self._lock:
@@ -132,6 +153,12 @@ class QueryService:
         worker.kill()
         with self._lock:
             self._all.discard(worker)
+        try:
+            self._idle.put(self._spares.get_nowait())
+            threading.Thread(target=self._new_spare, daemon=True).start()
+            return
+        except queue.Empty:
+            pass
 
         def spawn():
             try:
