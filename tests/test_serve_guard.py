@@ -160,3 +160,14 @@ def test_guard_functions():
     with pytest.raises(Refused) as info:
         check_query("SELECT * WHERE { ?s ?p 'unterminated }")
     assert info.value.status == 400
+
+
+def test_kg_query_refuses_deep_nesting_in_one_line(exported_dir, tmp_path):
+    import subprocess
+    import sys
+    rq = tmp_path / "deep.rq"
+    rq.write_text("SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "query", str(exported_dir / "graph.ttl"), "--file", str(rq)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and str(rq) in done.stderr and "nests deeper" in done.stderr
