@@ -271,6 +271,12 @@ def query(graph, sparql, query_file, saved, fmt):
             _fail(f"{query_file}:byte {exc.start}: not UTF-8 text")
         except OSError as exc:
             _fail(_os_message(exc))
+    from kg.serve.guard import Refused, check_depth
+
+    try:  # the engine's parser overflows its stack on deep nesting: refuse before parsing
+        check_depth(text)
+    except Refused as exc:
+        _fail(f"{query_file or 'query'}: {exc}")
     with _reading(graph):
         store = open_store(graph)
     try:
