@@ -193,13 +193,15 @@ def test_cli_update_and_workers(synth, tmp_path):
 def test_streaming_export_identical(which, fixture_graph, synth, tmp_path):
     G = fixture_graph if which == "fixture" else build([EXAMPLES, synth])
     assert list(iter_triples(G)) == graph_triples(G)
-    export(G, tmp_path / "mem", ["ttl", "nt"])
+    export(G, tmp_path / "mem", ["ttl", "nt", "jsonld"])
     timings: dict = {}
-    written = export_streaming(G, tmp_path / "stream", ["ttl", "nt"], timings)
-    assert [p.name for p in written] == ["graph.ttl", "graph.nt"] and set(timings) == {"turtle+ntriples"}
+    written = export_streaming(G, tmp_path / "stream", ["ttl", "nt", "jsonld"], timings)
+    assert [p.name for p in written] == ["graph.ttl", "graph.nt", "graph.jsonld"]
+    assert set(timings) == {"triples", "turtle", "ntriples", "jsonld"}
     # batches of a few triples: every batch's Turtle must continue the one before
-    write_streams(G, {"turtle": tmp_path / "small.ttl", "ntriples": tmp_path / "small.nt"}, batch_triples=7)
-    for name in ("graph.ttl", "graph.nt"):
+    write_streams(G, {"turtle": tmp_path / "small.ttl", "ntriples": tmp_path / "small.nt",
+                      "jsonld": tmp_path / "small.jsonld"}, batch_triples=7)
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         expected = (tmp_path / "mem" / name).read_bytes()
         assert (tmp_path / "stream" / name).read_bytes() == expected
         assert (tmp_path / name.replace("graph", "small")).read_bytes() == expected
