@@ -13,6 +13,7 @@ replaced exporter is honoured); the bytes are the same (tests/test_scale.py chec
 from __future__ import annotations
 
 import os
+import resource
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -87,27 +88,37 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
         timings.update(spent)
 
 
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: Iterable[str] | None = None,
-                     timings: dict[str, float] | None = None) -> list[Path]:
-    """kg.export.export, writing Turtle and N-Triples with the streaming writers. `timings`, if
+                     timings: dict[str, float] | None = None, peaks: dict[str, float] | None = None) -> list[Path]:
+    """kg.export.export, writing Turtle, N-Triples and JSON-LD in one streaming pass. `timings`, if
     given, receives seconds per format name, and "triples" for making the triples of the shared
-    pass (write_streams)."""
+    pass (write_streams). `peaks`, if given, receives per step how many MB it raised the process's
+    peak resident memory (for benchmarks/bench_build.py)."""
     from kg.export import exporters, get_exporter, jsonld, rdf_formats
 
     chosen = list(exporters().values()) if formats is None else [get_exporter(f) for f in formats]
     chosen = list(dict.fromkeys(chosen))
-    # the built-in Turtle/N-Triples exporters (unless replaced) share one streaming pass
+    # the built-in Turtle/N-Triples/JSON-LD exporters (unless replaced) share one streaming pass
     builtin = {"turtle": rdf_formats.write_turtle, "ntriples": rdf_formats.write_ntriples, "jsonld": jsonld.write_jsonld}
     streamed = {exp.name: exp for exp in chosen if exp.name in STREAM_FORMATS and exp.func is builtin[exp.name]}
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    peak = _peak_mb()
     with triple_cache():
         if streamed:
             write_streams(G, {name: out_dir / exp.filename for name, exp in streamed.items()}, timings=timings)
+            if peaks is not None:
+                peak, peaks["+".join(streamed)] = _peak_mb(), _peak_mb() - peak
         for exp in chosen:
             if exp.name not in streamed:
                 start = time.perf_counter()
                 exp(G, out_dir / exp.filename)
                 if timings is not None:
                     timings[exp.name] = time.perf_counter() - start
+                if peaks is not None:
+                    peak, peaks[exp.name] = _peak_mb(), _peak_mb() - peak
     return [out_dir / exp.filename for exp in chosen]
