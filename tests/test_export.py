@@ -229,7 +229,8 @@ def test_graphml_igraph(exported_dir):
     g = igraph.Graph.Read_GraphML(str(exported_dir / "graph.graphml"))
     G = build_fixture_graph()
     assert (g.vcount(), g.ecount()) == (G.number_of_nodes(), G.number_of_edges())
-    assert g.is_directed() and set(g.es["id"]) == {k for _, _, k in G.edges(keys=True)}
+    assert g.is_directed() and set(g.vs["id"]) == set(G.nodes)
+    assert sorted(g.es["predicate"]) == sorted(d["predicate"] for _, _, d in G.edges(data=True))
     assert "Aleksandar Terzić|Michael Hersche|Abbas Rahimi" in g.vs["authors"]
 
 
