@@ -208,6 +208,25 @@ def test_streaming_export_identical(which, fixture_graph, synth, tmp_path):
     assert not [p for p in (tmp_path / "stream").iterdir() if p.name.endswith(".tmp")]
 
 
+def _jsonld_paths_agree(G) -> None:
+    """JSON-LD writes statements from the edge data; the bytes must equal those it writes from
+    the statements' triples."""
+    from kg.export.jsonld import JsonLdWriter
+    from kg.rdf import base_iri_of, iter_blocks, prefixes
+    from kg.rdf.to_triples import _subject_index
+
+    fast, slow = (JsonLdWriter(prefixes(base_iri_of(G))) for _ in range(2))
+    pairs = list(zip(_subject_index(G), iter_blocks(G)))
+    assert len(pairs) == len(list(iter_blocks(G))) and sum(len(e) == 4 for e, _ in pairs) == G.number_of_edges()
+    for entry, block in pairs:
+        assert fast.subject(G, entry, block) == slow.block(block)
+
+
+def test_jsonld_statements_from_edges_equal_their_triples(fixture_graph, synth):
+    _jsonld_paths_agree(fixture_graph)
+    _jsonld_paths_agree(build([EXAMPLES, synth]))
+
+
 def test_streaming_export_odd_ids(tmp_path):
     """Ids that need percent-encoding, a custom base IRI, author order kept in a list."""
     import networkx as nx
@@ -222,7 +241,13 @@ def test_streaming_export_odd_ids(tmp_path):
     G.add_edge("method/x.", "method/ü", key="statement/0a", predicate="outperforms", paper="paper/a b%",
                evidence="X beats Ü.", start=14, end=24, rule="r", confidence=1e-7)
     assert list(iter_triples(G)) == graph_triples(G)
-    export(G, tmp_path / "m", ["ttl", "nt"])
-    export_streaming(G, tmp_path / "s", ["ttl", "nt"])
-    for name in ("graph.ttl", "graph.nt"):
+    export(G, tmp_path / "m", ["ttl", "nt", "jsonld"])
+    export_streaming(G, tmp_path / "s", ["ttl", "nt", "jsonld"])
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         assert (tmp_path / "s" / name).read_bytes() == (tmp_path / "m" / name).read_bytes()
+    _jsonld_paths_agree(G)
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    g = rdflib.Graph().parse(str(tmp_path / "s" / "graph.jsonld"), format="json-ld")
+    assert isomorphic(g, rdflib.Graph().parse(str(tmp_path / "s" / "graph.nt"), format="nt"))

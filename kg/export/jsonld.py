@@ -26,13 +26,19 @@ import pyoxigraph as ox
 
 from kg.export.registry import register_exporter
 from kg.io import atomic_open, cyclic_gc_paused
-from kg.rdf import DCTERMS, PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, base_iri_of, iter_blocks, kg, prefixes
+from kg.rdf import (
+    DCTERMS, KG_NAMESPACE, PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, base_iri_of, encode_id, format_decimal,
+    iter_blocks, kg, prefixes,
+)
+from kg.rdf.to_triples import _subject_index
+from kg.schema import INSTANCE_NAMESPACES, STATEMENT
 
 _ID = "@id"
 _INTEGER = XSD + "integer"
 _DECIMAL = XSD + "decimal"
 _STRING = XSD + "string"
 _RDF_TYPE = RDF + "type"
+_escape = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses (C)
 _SMALL_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,14})")  # canonical and exact as a JSON number
 
 
@@ -63,6 +69,12 @@ class JsonLdWriter:
         self.iris: dict[str, str] = {}
         self.keys: dict[str, tuple[str, str | None]] = dict(self.terms)
         self.first = True
+        self.base: str | None = None  # of the graph being written (subject() is called per subject)
+        self.refs: dict = {}
+        self.smalls: dict = {}
+        self.statement_type = _escape(self.compact(kg(STATEMENT)))
+        self.pred_refs = {p: _escape(self.compact(kg(p))) for p in PREDICATES}
+        self.instance_ns = {p for p in INSTANCE_NAMESPACES if p in prefix_map}
 
     def compact(self, iri: str) -> str:
         out = self.iris.get(iri)
@@ -77,6 +89,77 @@ class JsonLdWriter:
             if len(self.iris) < 200_000:  # vocabulary and hub IRIs repeat; most statement IRIs do not
                 self.iris[iri] = out
         return out
+
+    def statement(self, base: str, enc: str, u, v, data: dict) -> str:
+        """The JSON text of one statement (networkx edge) made from its data, without its
+        triples: the bytes json.dumps gives for the node object block() makes from kg.rdf's
+        triples for it (tests/test_scale.py compares them), at a fraction of the cost;
+        statements are most of the subjects. Strings go through json's own C escaper."""
+        esc, nodes, small = _escape, self.node_refs, self.small
+        ns, _, local = enc.partition("/")
+        sid = f"{ns}:{local}" if ns in self.instance_ns and local and not local.startswith("//") else self.compact(base + enc)
+        parts = ['{"@id":', esc(sid), ',"@type":', self.statement_type, ',"subject":', nodes(base, u)]
+        get = data.get
+        if (p := get("predicate")) is not None:
+            parts += (',"predicate":', self.pred_refs.get(p) or esc(self.compact(KG_NAMESPACE + p)))
+        parts += (',"object":', nodes(base, v))
+        if (paper := get("paper")) is not None:
+            parts += (',"wasDerivedFrom":', nodes(base, paper))
+        if (evidence := get("evidence")) is not None:
+            parts += (',"evidence":', esc(evidence))
+        if (start := get("start")) is not None:
+            parts += (',"start":', small(start, "i"))
+        if (end := get("end")) is not None:
+            parts += (',"end":', small(end, "i"))
+        if (rule := get("rule")) is not None:
+            parts += (',"rule":', small(rule, "s"))
+        if (confidence := get("confidence")) is not None:
+            parts += (',"confidence":', small(confidence, "d"))
+        parts.append("}")
+        return "".join(parts)
+
+    def node_refs(self, base: str, node_id) -> str:
+        """The JSON string of a node's compact IRI."""
+        ref = self.refs.get(node_id)
+        if ref is None:
+            ref = _escape(self.compact(base + encode_id(str(node_id))))
+            if len(self.refs) < 500_000:
+                self.refs[node_id] = ref
+        return ref
+
+    def small(self, value, kind: str):
+        """The JSON text of a repeated value: an offset ("i"), a rule ("s"), a confidence ("d")."""
+        key = (kind, type(value), value)
+        out = self.smalls.get(key)
+        if out is None:
+            if kind == "i":
+                out = str(int(value))
+                out = out if _SMALL_INT.fullmatch(out) else _escape(out)
+            elif kind == "s":
+                out = _escape(str(value))
+            else:
+                out = _escape(format_decimal(value))
+            if len(self.smalls) < 100_000:
+                self.smalls[key] = out
+        return out
+
+    def write_graph(self, G: nx.MultiDiGraph, blocks: Iterable[list[ox.Triple]]) -> Iterable[str]:
+        """The document's text for G, given its triples in blocks (kg.rdf.iter_blocks, which
+        makes them in kg.rdf.to_triples._subject_index order, so each block is paired with its
+        subject: statements are written from the edge data, other subjects from their triples)."""
+        yield self.header()
+        for entry, block in zip(_subject_index(G), blocks):
+            yield self.subject(G, entry, block)
+        yield self.footer()
+
+    def subject(self, G: nx.MultiDiGraph, entry: tuple, block: list[ox.Triple]) -> str:
+        """The text of one subject, given its _subject_index entry and its block of triples."""
+        if len(entry) == 4:
+            enc, u, v, key = entry
+            if self.base is None:
+                self.base = base_iri_of(G)
+            return self._join([self.statement(self.base, enc, u, v, G._adj[u][v][key])])
+        return self.block(block)
 
     def header(self) -> str:
         context: dict = dict(sorted(self.prefix_map.items()))
@@ -129,12 +212,17 @@ class JsonLdWriter:
             else:
                 value = {"@id": self._ref(o)}
             node.setdefault(key, []).append(value)
-        lines = []
         for node in nodes.values():
             for k, v in node.items():
                 if k != "@id" and len(v) == 1:
                     node[k] = v[0]
-            lines.append(json.dumps(node, ensure_ascii=False, separators=(",", ":")))
+        return self._lines(nodes.values())
+
+    def _lines(self, nodes: Iterable[dict]) -> str:
+        dumps = json.dumps
+        return self._join([dumps(node, ensure_ascii=False, separators=(",", ":")) for node in nodes])
+
+    def _join(self, lines: list[str]) -> str:
         if not lines:
             return ""
         text = ",\n".join(lines)
@@ -148,7 +236,5 @@ class JsonLdWriter:
 def write_jsonld(G: nx.MultiDiGraph, path: Path) -> None:
     w = JsonLdWriter(prefixes(base_iri_of(G)))
     with cyclic_gc_paused(), atomic_open(path, "w") as fh:
-        fh.write(w.header())
-        for block in iter_blocks(G):
-            fh.write(w.block(block))
-        fh.write(w.footer())
+        for text in w.write_graph(G, iter_blocks(G)):
+            fh.write(text)

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from kg.io import atomic_open, cyclic_gc_paused
 from kg.rdf import base_iri_of, iter_blocks, prefixes, triple_cache
+from kg.rdf.to_triples import _subject_index
 
 
 STREAM_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -53,7 +54,7 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
         if writer is not None:
             jl.write(writer.header())
 
-        def flush(batch: list[ox.Triple], blocks: list[list[ox.Triple]]) -> None:
+        def flush(batch: list[ox.Triple], blocks: list[list[ox.Triple]], entries: list[tuple]) -> None:
             t0 = clock()
             if ttl is not None:
                 ttl.write(turtle_body(batch, prefix_map))
@@ -66,22 +67,27 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
                 spent["ntriples"] += t1 - t0
                 t0 = t1
             if writer is not None:
-                jl.write("".join(map(writer.block, blocks)))
+                jl.write("".join([writer.subject(G, entry, block) for entry, block in zip(entries, blocks)]))
                 spent["jsonld"] += clock() - t0
 
         batch: list[ox.Triple] = []
         blocks: list[list[ox.Triple]] = []
+        # the JSON-LD writer pairs each block with its subject (iter_blocks follows this index)
+        index = iter(_subject_index(G)) if writer is not None else None
+        entries: list[tuple] = []
         t0 = clock()
         for block in iter_blocks(G):
             batch.extend(block)
-            blocks.append(block)
+            if index is not None:
+                blocks.append(block)
+                entries.append(next(index))
             if len(batch) >= batch_triples:
                 spent["triples"] += clock() - t0
-                flush(batch, blocks)
-                batch, blocks = [], []
+                flush(batch, blocks, entries)
+                batch, blocks, entries = [], [], []
                 t0 = clock()
         spent["triples"] += clock() - t0
-        flush(batch, blocks)
+        flush(batch, blocks, entries)
         if writer is not None:
             jl.write(writer.footer())
     if timings is not None:
