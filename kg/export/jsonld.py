@@ -75,6 +75,9 @@ class JsonLdWriter:
         self.statement_type = _escape(self.compact(kg(STATEMENT)))
         self.pred_refs = {p: _escape(self.compact(kg(p))) for p in PREDICATES}
         self.instance_ns = {p for p in INSTANCE_NAMESPACES if p in prefix_map}
+        # statement() writes these terms by name: only while none lost its place to a prefix
+        used = {"subject", "predicate", "object", "wasDerivedFrom", "evidence", "start", "end", "rule", "confidence"}
+        self.fast = used <= {term for term, _ in self.terms.values()}
 
     def compact(self, iri: str) -> str:
         out = self.iris.get(iri)
@@ -154,7 +157,7 @@ class JsonLdWriter:
 
     def subject(self, G: nx.MultiDiGraph, entry: tuple, block: list[ox.Triple]) -> str:
         """The text of one subject, given its _subject_index entry and its block of triples."""
-        if len(entry) == 4:
+        if len(entry) == 4 and self.fast:
             enc, u, v, key = entry
             if self.base is None:
                 self.base = base_iri_of(G)
