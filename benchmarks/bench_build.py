@@ -1,17 +1,20 @@
 """Build benchmark: throughput per stage and peak memory, on synthetic corpora.
 
     python benchmarks/bench_build.py                          # 10k and 100k abstracts, 1 and 2 workers
+    python benchmarks/bench_build.py --sizes 20000 --workers 1    # the README's 20k row
     python benchmarks/bench_build.py --sizes 1000000 --workers 2
-    python benchmarks/bench_build.py --sizes 10000 --formats ttl,nt,jsonld,graphml
+    python benchmarks/bench_build.py --sizes 10000 --formats ttl,nt
 
 Corpora come from benchmarks/synth_corpus.py (cached in --data, default /tmp/kg-bench). Every
 configuration runs in a fresh child process that does what `kg build --workers N --formats
 FORMATS` does (read + de-duplicate, extract, resolve, graph, build state, export with the
-streaming Turtle/N-Triples writers), and reports seconds per stage and the peak resident memory
-(ru_maxrss) of the build process and of its worker processes. Throughput is abstracts (input
-records) per second. The default export is Turtle + N-Triples; HTML is left out (the page is
-capped at a few thousand nodes and measured by bench_view.py), and JSON-LD / GraphML build their
-documents in memory, so give them in --formats to measure them separately.
+streaming Turtle/N-Triples/JSON-LD pass), and reports seconds per stage and the peak resident
+memory (ru_maxrss) of the build process and of its worker processes. Throughput is abstracts
+(input records) per second. The default formats are those of `kg build`: every registered
+exporter (ttl, nt, jsonld, graphml, html). A second table gives each format's share: seconds,
+share of the export time, and how much that writer raised the build's peak memory (ru_maxrss
+after it minus before it; 0 when it fits in memory the build already used). "triples" is making
+the triples of the shared Turtle/N-Triples/JSON-LD pass, counted once for the three.
 """
 from __future__ import annotations
 
@@ -53,13 +56,14 @@ def child(path: Path, workers: int, formats: list[str], extractor: str, state: b
     report = BuildReport()
     G = build([path], workers=workers, extractor=extractor, report=report, state_dir=out if state else None)
     timings: dict[str, float] = {}
-    export_streaming(G, out, formats, timings)
+    peaks: dict[str, float] = {}
+    export_streaming(G, out, formats, timings, peaks)
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "records": report.papers_read, "papers": report.papers_read - report.duplicates_merged,
         "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
-        "seconds": report.seconds, "export": timings,
+        "seconds": report.seconds, "export": timings, "export_peak_mb": peaks,
         "peak_mb": self_kb / 1024, "worker_peak_mb": kids_kb / 1024,
     }
 
@@ -101,11 +105,28 @@ def table(rows: list[tuple[int, int, dict]]) -> str:
     return "\n".join([fmt(lines[0]), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in lines[1:]])
 
 
+def format_table(rows: list[tuple[int, int, dict]]) -> str:
+    """Each export step's seconds, share of the export time, and rise of the peak memory."""
+    head = ("abstracts", "workers", "format", "seconds", "share of export", "peak rise MB")
+    lines = [head]
+    for size, workers, r in rows:
+        if "error" in r:
+            continue
+        total = sum(r["export"].values()) or 1.0
+        for name, sec in r["export"].items():
+            rise = r.get("export_peak_mb", {}).get(name)
+            lines.append((_human(size), str(workers), name, f"{sec:.1f}", f"{100 * sec / total:.0f}%",
+                          "-" if rise is None else f"{rise:,.0f}"))
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    fmt = lambda row: "  ".join(c.rjust(w) for c, w in zip(row, widths))  # noqa: E731
+    return "\n".join([fmt(lines[0]), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in lines[1:]])
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000", help="Comma-separated corpus sizes (abstracts).")
     ap.add_argument("--workers", default="1,2", help="Comma-separated worker counts.")
-    ap.add_argument("--formats", default="ttl,nt", help="Export formats (html is best left out).")
+    ap.add_argument("--formats", default=None, help="Export formats (default: every registered one, as kg build).")
     ap.add_argument("--extractor", default="rules")
     ap.add_argument("--state", action="store_true", help="Also write the --update state (as `kg build` does by default).")
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_BENCH_DATA", "/tmp/kg-bench")))
@@ -114,6 +135,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
+    if args.formats is None:
+        from kg.export import exporters
+
+        args.formats = ",".join(exporters())
     if args.child:
         result = child(args.child, int(args.workers), [f for f in args.formats.split(",") if f], args.extractor,
                        args.state, args.out)
@@ -133,6 +158,8 @@ def main(argv: list[str] | None = None) -> None:
             rows.append((size, workers, r))
             print(f"done {_human(size)} workers={workers}: " + (r.get("error") or json.dumps(r)), file=sys.stderr, flush=True)
     print(table(rows))
+    print()
+    print(format_table(rows))
 
 
 if __name__ == "__main__":

@@ -106,6 +106,27 @@ def test_jsonld_has_context(exported_dir):
     assert "method:tcnca" in ids
 
 
+def test_jsonld_short_keys_and_typed_values(exported_dir):
+    """Terms of the @context, numbers as JSON numbers or typed by the context, IRIs as compact strings."""
+    lines = (exported_dir / "graph.jsonld").read_text(encoding="utf-8").splitlines()
+    stmt = next(json.loads(line.rstrip(",")) for line in lines if line.startswith('{"@id":"statement:'))
+    assert stmt["@type"] == "kg:Statement"
+    assert isinstance(stmt["start"], int) and isinstance(stmt["confidence"], str)
+    assert stmt["subject"].split(":")[0] in ("paper", "method", "dataset", "task", "hardware")
+    ctx = json.loads((exported_dir / "graph.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert ctx["confidence"] == {"@id": "kg:confidence", "@type": "xsd:decimal"}
+    assert ctx["proposes"] == {"@id": "kg:proposes", "@type": "@id"}
+
+
+def test_jsonld_pyld_gives_the_turtle_triples(exported_dir):
+    from pyld import jsonld
+
+    doc = json.loads((exported_dir / "graph.jsonld").read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    g = rdflib.Graph().parse(data=nquads, format="nt")
+    assert isomorphic(g, _rdflib(exported_dir / "graph.ttl", "turtle"))
+
+
 def test_turtle_is_byte_identical_across_runs_and_insertion_orders(tmp_path):
     G1 = build_fixture_graph()
     # Same graph, nodes and edges inserted in a different order.
@@ -199,6 +220,18 @@ def test_graphml(exported_dir):
     assert H.graph["base_iri"] == DEFAULT_BASE_IRI
     keys = {k for _, _, k in H.edges(keys=True)}
     assert keys == {k for _, _, k in G.edges(keys=True)}
+    assert {type(d["start"]) for _, _, d in H.edges(data=True) if "start" in d} == {int}
+
+
+def test_graphml_igraph(exported_dir):
+    import igraph
+
+    g = igraph.Graph.Read_GraphML(str(exported_dir / "graph.graphml"))
+    G = build_fixture_graph()
+    assert (g.vcount(), g.ecount()) == (G.number_of_nodes(), G.number_of_edges())
+    assert g.is_directed() and set(g.vs["id"]) == set(G.nodes)
+    assert sorted(g.es["predicate"]) == sorted(d["predicate"] for _, _, d in G.edges(data=True))
+    assert "Aleksandar Terzić|Michael Hersche|Abbas Rahimi" in g.vs["authors"]
 
 
 # --- term mapping ---------------------------------------------------------------------------

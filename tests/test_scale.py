@@ -193,17 +193,38 @@ def test_cli_update_and_workers(synth, tmp_path):
 def test_streaming_export_identical(which, fixture_graph, synth, tmp_path):
     G = fixture_graph if which == "fixture" else build([EXAMPLES, synth])
     assert list(iter_triples(G)) == graph_triples(G)
-    export(G, tmp_path / "mem", ["ttl", "nt"])
+    export(G, tmp_path / "mem", ["ttl", "nt", "jsonld"])
     timings: dict = {}
-    written = export_streaming(G, tmp_path / "stream", ["ttl", "nt"], timings)
-    assert [p.name for p in written] == ["graph.ttl", "graph.nt"] and set(timings) == {"turtle+ntriples"}
+    written = export_streaming(G, tmp_path / "stream", ["ttl", "nt", "jsonld"], timings)
+    assert [p.name for p in written] == ["graph.ttl", "graph.nt", "graph.jsonld"]
+    assert set(timings) == {"triples", "turtle", "ntriples", "jsonld"}
     # batches of a few triples: every batch's Turtle must continue the one before
-    write_streams(G, {"turtle": tmp_path / "small.ttl", "ntriples": tmp_path / "small.nt"}, batch_triples=7)
-    for name in ("graph.ttl", "graph.nt"):
+    write_streams(G, {"turtle": tmp_path / "small.ttl", "ntriples": tmp_path / "small.nt",
+                      "jsonld": tmp_path / "small.jsonld"}, batch_triples=7)
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         expected = (tmp_path / "mem" / name).read_bytes()
         assert (tmp_path / "stream" / name).read_bytes() == expected
         assert (tmp_path / name.replace("graph", "small")).read_bytes() == expected
     assert not [p for p in (tmp_path / "stream").iterdir() if p.name.endswith(".tmp")]
+
+
+def _jsonld_paths_agree(G) -> None:
+    """JSON-LD writes statements from the edge data; the bytes must equal those it writes from
+    the statements' triples."""
+    from kg.export.jsonld import JsonLdWriter
+    from kg.rdf import base_iri_of, iter_blocks, prefixes
+    from kg.rdf.to_triples import _subject_index
+
+    fast, slow = (JsonLdWriter(prefixes(base_iri_of(G))) for _ in range(2))
+    pairs = list(zip(_subject_index(G), iter_blocks(G)))
+    assert len(pairs) == len(list(iter_blocks(G))) and sum(len(e) == 4 for e, _ in pairs) == G.number_of_edges()
+    for entry, block in pairs:
+        assert fast.subject(G, entry, block) == slow.block(block)
+
+
+def test_jsonld_statements_from_edges_equal_their_triples(fixture_graph, synth):
+    _jsonld_paths_agree(fixture_graph)
+    _jsonld_paths_agree(build([EXAMPLES, synth]))
 
 
 def test_streaming_export_odd_ids(tmp_path):
@@ -220,7 +241,13 @@ def test_streaming_export_odd_ids(tmp_path):
     G.add_edge("method/x.", "method/ü", key="statement/0a", predicate="outperforms", paper="paper/a b%",
                evidence="X beats Ü.", start=14, end=24, rule="r", confidence=1e-7)
     assert list(iter_triples(G)) == graph_triples(G)
-    export(G, tmp_path / "m", ["ttl", "nt"])
-    export_streaming(G, tmp_path / "s", ["ttl", "nt"])
-    for name in ("graph.ttl", "graph.nt"):
+    export(G, tmp_path / "m", ["ttl", "nt", "jsonld"])
+    export_streaming(G, tmp_path / "s", ["ttl", "nt", "jsonld"])
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         assert (tmp_path / "s" / name).read_bytes() == (tmp_path / "m" / name).read_bytes()
+    _jsonld_paths_agree(G)
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    g = rdflib.Graph().parse(str(tmp_path / "s" / "graph.jsonld"), format="json-ld")
+    assert isomorphic(g, rdflib.Graph().parse(str(tmp_path / "s" / "graph.nt"), format="nt"))

@@ -36,7 +36,8 @@ def export(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: Iterable[str
     return written
 
 
-from kg.export import rdf_formats as _rdf_formats  # noqa: E402,F401  (registers turtle, ntriples, jsonld)
+from kg.export import rdf_formats as _rdf_formats  # noqa: E402,F401  (registers turtle, ntriples)
+from kg.export import jsonld as _jsonld  # noqa: E402,F401  (registers jsonld)
 from kg.export import graphml as _graphml  # noqa: E402,F401  (registers graphml)
 from kg.export import html as _html  # noqa: E402,F401  (registers html)
 
