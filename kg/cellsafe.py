@@ -43,7 +43,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def tsv_cell(encoded: str) -> str:
     """A SPARQL TSV cell (an N-Triples-style term such as "\\"=1+1\\"" or <iri>): spreadsheets
     strip the surrounding quotes of a literal, so the quoted text is what is checked."""
-    inner = encoded[1:] if encoded.startswith('"') else encoded
-    if inner.startswith(TRIGGERS) and not _NUMBER.fullmatch(encoded):
+    inner = encoded[1:encoded.rfind('"')] if encoded.startswith('"') else encoded
+    if inner.startswith(TRIGGERS) and not _NUMBER.fullmatch(inner):
         return "'" + encoded
     return encoded

@@ -286,3 +286,18 @@ def test_file_name_not_utf8_builds_and_updates(tmp_path):
     for _ in range(2):  # the state holds the encoded name: later updates still work
         r = _kg("build", "--update", out, folder, "--quiet")
         assert r.returncode == 0, r.stderr
+
+
+def test_endpoint_csv_and_tsv_cells_are_neutralised():
+    import pyoxigraph as ox
+
+    from kg.serve.writers import serialize_solutions
+
+    store = ox.Store()
+    for value in ("=HYPERLINK(1)", "-1.5", "plain"):
+        store.add(ox.Quad(ox.NamedNode("http://a/x"), ox.NamedNode("http://a/p"), ox.Literal(value)))
+    query = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"
+    csv_rows = serialize_solutions(store.query(query), "csv", 10, {}).decode().split("\r\n")
+    assert csv_rows[:4] == ["o", "-1.5", "'=HYPERLINK(1)", "plain"]
+    tsv_rows = serialize_solutions(store.query(query), "tsv", 10, {}).decode().splitlines()
+    assert tsv_rows[2] == "'\"=HYPERLINK(1)\"" and tsv_rows[1] == '"-1.5"'

@@ -22,7 +22,9 @@ _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"\d{4}")
 _MONTH_DAY = re.compile(r"([A-Za-z]{3,9})\.? +(\d{1,2})(?:,? +(\d{4}))?")
 _DAY_MONTH = re.compile(r"(\d{1,2}) +([A-Za-z]{3,9})\.?(?: +(\d{4}))?")
-_SOURCE = re.compile(r"(?s)(.*[/\\])?([^/\\]+:\d+)")
+_SOURCE = re.compile(r"(?s)(.*/)?([^/]+:\d+)")
+# "\\" separates only in a Windows path: elsewhere it is the escape of an undecodable file name ("caf\\xe9")
+_WINDOWS_SOURCE = re.compile(r"(?s)([A-Za-z]:\\.*\\)([^\\]+:\d+)")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -64,5 +66,5 @@ def typed_date(text: str) -> tuple[str, str] | None:
 
 def portable_source(source: str) -> str:
     """"path/to/file.txt:12" -> "file.txt:12"; any other text is kept as it is."""
-    m = _SOURCE.fullmatch(source)
+    m = _WINDOWS_SOURCE.fullmatch(source) or _SOURCE.fullmatch(source)
     return m.group(2) if m and m.group(1) else source

@@ -5,13 +5,12 @@ stop at `max_rows` rows or triples; the server passes the body on to the socket 
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg.cellsafe import csv_text, tsv_cell
 from kg.query import _used_prefixes_only
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -98,16 +97,11 @@ def serialize_solutions(solutions, key: str, max_rows: int, state: dict) -> byte
             out.append("</result>\n")
         out.append("</results></sparql>\n")
         return "".join(out).encode("utf-8")
-    if key == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(variables)
-        for row in rows:
-            w.writerow([_term_csv(t) for t in row])
-        return buf.getvalue().encode("utf-8")
+    if key == "csv":  # cells a spreadsheet would run as formulas are neutralised (kg.cellsafe)
+        return csv_text(variables, ([_term_csv(t) for t in row] for row in rows)).encode("utf-8")
     if key == "tsv":
         lines = ["\t".join("?" + v for v in variables)]
-        lines.extend("\t".join(_term_tsv(t) for t in row) for row in rows)
+        lines.extend("\t".join(tsv_cell(_term_tsv(t)) for t in row) for row in rows)
         return ("\n".join(lines) + "\n").encode("utf-8")
     raise ValueError(key)
 
