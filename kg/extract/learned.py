@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,7 +23,7 @@ from kg.extract.rules import (
 from kg.extract.digest import source_digest
 from kg.extract.phrases import add_phrases
 from kg.extract.text import Sentence, name_key
-from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
+from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
 ENTITY_CLASSES = ("none", "Method", "Dataset", "Task", "Hardware")
 PROPOSES_CLASSES = ("mentions", "proposes")

@@ -19,6 +19,7 @@ from kg.extract.abbrev import best_long_form, find_abbreviations
 from kg.extract.lexicon import Gazetteer, default_gazetteer
 from kg.extract.text import Cue, Sentence, name_key, sentences, tokens
 from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
+from kg.schema import kind
 
 # SCHEMA.md: vague phrases are never entities.
 VAGUE = {
@@ -810,16 +811,14 @@ class RuleExtractor:
                 if c.type == "Dataset":
                     claims.append(Claim(PAPER, "evaluatesOn", c.name, evidence[first], "dataset/proposed", 0.7))
                 continue
-            if c.type == "Method":
-                claims.append(Claim(PAPER, "mentions", c.name, evidence[first], f"mentions/{c.rule}", conf))
-            elif c.type == "Dataset":
+            link = kind(c.type).link  # the schema table's paper predicate for the type
+            if c.type == "Dataset":  # only a dataset with results on it, not one used to pre-train
                 ev = self._dataset_evidence(c, sents)
                 if ev is not None:
-                    claims.append(Claim(PAPER, "evaluatesOn", c.name, evidence[ev[0]], ev[1], conf))
-            elif c.type == "Hardware":
-                claims.append(Claim(PAPER, "usesHardware", c.name, evidence[first], f"uses-hardware/{c.rule}", conf))
-            elif c.type == "Task":
-                claims.append(Claim(PAPER, "addresses", c.name, evidence[first], f"addresses/{c.rule}", conf))
+                    claims.append(Claim(PAPER, link, c.name, evidence[ev[0]], ev[1], conf))
+            elif link is not None:
+                rule = re.sub(r"(?<!^)(?=[A-Z])", "-", link).lower()  # usesHardware -> uses-hardware
+                claims.append(Claim(PAPER, link, c.name, evidence[first], f"{rule}/{c.rule}", conf))
         return claims
 
     def _dataset_evidence(self, c: Candidate, sents) -> tuple[int, str] | None:

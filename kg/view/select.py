@@ -55,26 +55,11 @@ def _neighbours(G: nx.MultiDiGraph, n: Any, allowed: set) -> set:
 
 
 def resolve_node(G: nx.MultiDiGraph, name: str) -> Any:
-    """Find a node by id, label or alias (case-insensitive); entities win over papers,
-    labels over aliases, then the node with most papers."""
-    if name in G:
-        return name
-    key = str(name).casefold().strip()
-    best: list[tuple] = []
-    for n, d in G.nodes(data=True):
-        label = str(d.get("label") or d.get("title") or "").casefold().strip()
-        if label == key:
-            rank = 0
-        elif any(str(a).casefold().strip() == key for a in str_list(d.get("aliases"))):
-            rank = 1
-        else:
-            continue
-        best.append((rank, is_paper(G, n), n))
-    if not best:
-        raise ValueError(f"no node with id, label or alias {name!r}")
-    counts = {n: len(ps) for n, ps in entity_papers(G).items()} if len(best) > 1 else {}
-    best.sort(key=lambda t: (t[0], t[1], -counts.get(t[2], 0), str(t[2])))
-    return best[0][2]
+    """The node `name` names (id, label, alias or unique prefix): kg.lookup.find_node, the one
+    lookup; its NodeNotFound is a ValueError listing close matches."""
+    from kg.lookup import find_node
+
+    return find_node(G, name)
 
 
 def _allowed(G: nx.MultiDiGraph, types: Iterable[str] | str | None) -> set:
