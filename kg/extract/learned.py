@@ -21,11 +21,11 @@ from kg.extract.rules import (
     CODE_URL, GENERIC_TERMS, NOT_NAMES, VAGUE, Candidate, RuleExtractor, _is_coined, _supported,
 )
 from kg.extract.digest import source_digest
+from kg.extract.memory import ENTITY_CLASSES, NameMemory
 from kg.extract.phrases import add_phrases
 from kg.extract.text import Sentence, name_key
 from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
-ENTITY_CLASSES = ("none", "Method", "Dataset", "Task", "Hardware")
 PROPOSES_CLASSES = ("mentions", "proposes")
 PAIR_CLASSES = ("none", "outperforms", "extends")
 SHIPPED_MODEL = Path(__file__).with_name("model") / "model.json.gz"
@@ -97,7 +97,7 @@ class Thresholds:
 
     entity: float = 0.4
     proposes: float = 0.4
-    pair: float = 0.3
+    pair: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,12 @@ class ExtractorModel:
     proposes: LinearModel
     pair: LinearModel
     thresholds: Thresholds = Thresholds()
+    memory: NameMemory = NameMemory()
 
     def to_bytes(self) -> bytes:
         """Deterministic bytes: sorted keys, fixed float format, gzip without a time stamp."""
         doc = {"format": "kg-extractor/1", "entity": self.entity.to_json(), "proposes": self.proposes.to_json(),
-               "pair": self.pair.to_json(), "thresholds": vars(self.thresholds)}
+               "pair": self.pair.to_json(), "thresholds": vars(self.thresholds), "memory": self.memory.to_json()}
         raw = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
         return gzip.compress(raw, compresslevel=9, mtime=0)
 
@@ -120,7 +121,8 @@ class ExtractorModel:
         if doc.get("format") != "kg-extractor/1":
             raise ValueError("not a kg extractor model")
         return cls(LinearModel.from_json(doc["entity"]), LinearModel.from_json(doc["proposes"]),
-                   LinearModel.from_json(doc["pair"]), Thresholds(**doc["thresholds"]))
+                   LinearModel.from_json(doc["pair"]), Thresholds(**doc["thresholds"]),
+                   NameMemory.from_json(doc.get("memory", {})))
 
 
 @lru_cache(maxsize=8)
@@ -161,7 +163,7 @@ def entity_features(c: Candidate, sents: list[Sentence], has_title: bool) -> lis
     f = [f"rule={c.rule}", f"type={c.type}", f"rule.type={c.rule}|{c.type}", f"head={head}",
          f"head.type={head}|{c.type}", f"suffix={head[-3:]}", f"first={words[0].lower()}",
          f"words={min(len(words), 5)}", f"sentences={min(len(seen), 4)}", f"title={in_title}|{c.type}",
-         f"shape={shape(c.name)}", f"name={low}", f"position={min(seen[0], 4)}"]
+         f"shape={shape(c.name)}", f"position={min(seen[0], 4)}"]
     f += [f"word={w.lower()}" for w in words[:-1]]
     if c.proposed_by:
         f += [f"cue={c.proposed_by}", f"cue.type={c.proposed_by}|{c.type}"]
@@ -304,7 +306,8 @@ class LearnedExtractor(RuleExtractor):
         sents, cands, has_title = prepare(self, paper)
         t = self.model.thresholds
         confidence: dict[str, float] = {}
-        features = {key: entity_features(c, sents, has_title) for key, c in cands.items()}
+        memory = self.model.memory
+        features = {key: entity_features(c, sents, has_title) + memory.features(key) for key, c in cands.items()}
         for (key, c), p in zip(list(cands.items()), self.model.entity.probabilities_many(list(features.values()))):
             best = max(ENTITY_CLASSES[1:], key=p.__getitem__)
             if 1 - p["none"] < t.entity:

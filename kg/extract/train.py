@@ -19,10 +19,12 @@ from kg.extract.learned import (
     ENTITY_CLASSES, PAIR_CLASSES, PROPOSES_CLASSES, ExtractorModel, LinearModel, Thresholds, entity_features,
     method_pairs, prepare, rule_method_claims,
 )
+from kg.extract.memory import build_memory
 from kg.extract.rules import RuleExtractor
 from kg.extract.text import name_key
 from kg.records import Paper
 
+MEMORY_FOLDS = 5  # cross-fitting of the name memory (a salted title hash, not the CV folds)
 MIN_FEATURE_PAPERS = 2  # a feature seen in one training paper only is that paper's, not the field's
 DIGITS = 5
 
@@ -88,11 +90,12 @@ def paper_examples(rules: RuleExtractor, gold: GoldPaper, paper: Paper):
     method_rel = {(name_key(r["s"]), name_key(r["o"])): r["p"] for r in gold.relations
                   if r["s"] != "PAPER" and r["p"] in PAIR_CLASSES}
     sents, cands, has_title = prepare(rules, paper)
-    entities, proposes, canon = [], [], {}
+    entities, proposes, canon, labelled = [], [], {}, []
     for key, c in list(cands.items()):
         feats = entity_features(c, sents, has_title)
         match = next((keys[k] for k in (name_key(c.name), *map(name_key, sorted(c.aliases))) if k in keys), None)
         entities.append((feats, match["type"] if match else "none"))
+        labelled.append((key, entities[-1][1]))
         if match is None:
             del cands[key]
             continue
@@ -106,16 +109,28 @@ def paper_examples(rules: RuleExtractor, gold: GoldPaper, paper: Paper):
             c.proposed_by = ""
     pairs = [(feats, method_rel.get((canon.get(s.name), canon.get(o.name)), "none"))
              for s, o, _, feats in method_pairs(cands, sents, rule_method_claims(rules, cands, sents))]
-    return entities, proposes, pairs
+    return entities, proposes, pairs, labelled
 
 
 def examples(pairs: list[tuple[GoldPaper, Paper]]):
+    """Per paper lists of examples (features are counted by paper), and the name memory of
+    all papers; each paper's entity features carry the memory of the other folds."""
     rules = RuleExtractor()
     out = ([], [], [])
+    labelled, folds = [], []
     for gold, paper in pairs:
-        for bucket, got in zip(out, paper_examples(rules, gold, paper)):
-            bucket.append(got)
-    return out  # per paper lists, so features can be counted by paper
+        *got, names = paper_examples(rules, gold, paper)
+        for bucket, examples_of_paper in zip(out, got):
+            bucket.append(examples_of_paper)
+        labelled.append(names)
+        folds.append(fold_of(gold.title + "#memory", MEMORY_FOLDS))
+    for fold in sorted(set(folds)):
+        memory = build_memory(names for names, f in zip(labelled, folds) if f != fold)
+        for paper, (names, f) in enumerate(zip(labelled, folds)):
+            if f == fold:
+                for (feats, _), (key, _) in zip(out[0][paper], names):
+                    feats.extend(memory.features(key))  # the proposes example shares this list
+    return out, build_memory(labelled)
 
 
 def fit(per_paper: list[list[tuple[list[str], str]]], classes: tuple[str, ...], C: float) -> LinearModel:
@@ -152,6 +167,6 @@ def fit(per_paper: list[list[tuple[list[str], str]]], classes: tuple[str, ...], 
 
 
 def train(pairs: list[tuple[GoldPaper, Paper]], thresholds: Thresholds = Thresholds(), C: float = 0.25) -> ExtractorModel:
-    entity, proposes, pair = examples(pairs)
+    (entity, proposes, pair), memory = examples(pairs)
     return ExtractorModel(fit(entity, ENTITY_CLASSES, C), fit(proposes, PROPOSES_CLASSES, C),
-                          fit(pair, PAIR_CLASSES, C), thresholds)
+                          fit(pair, PAIR_CLASSES, C), thresholds, memory)
