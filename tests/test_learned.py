@@ -121,3 +121,14 @@ def test_the_shipped_model_is_rebuilt_bit_for_bit():
     assert train(pair_with_papers(gold, papers)).to_bytes() == SHIPPED_MODEL.read_bytes()
     assert len(SHIPPED_MODEL.read_bytes()) < 20 * 2**20
     assert json.loads(__import__("gzip").decompress(SHIPPED_MODEL.read_bytes()))["format"] == "kg-extractor/1"
+
+
+def test_name_memory_keeps_only_names_of_two_papers_or_more():
+    from kg.extract.memory import build_memory
+
+    memory = build_memory([[("resnet", "Method"), ("baseline", "none")], [("resnet", "Method")],
+                           [("baseline", "none"), ("onlyhere", "Task")]])
+    assert set(memory.entries) == {"resnet", "baseline"}
+    assert memory.features("resnet") == ["memory.rate=4", "memory.type=Method|2"]
+    assert memory.features("baseline") == ["memory.rate=0", "memory.never=2"]
+    assert memory.features("onlyhere") == ["memory=unseen"]
