@@ -15,8 +15,8 @@ Readers (`kg query/stats/validate/view`, `kg serve`) call `check_export(path)` b
 - the manifest lists the file with its size and sha256: accepted;
 - otherwise (other size or hash; or a graph.* export file the manifest does not list, i.e. left
   by another build): ExportSetInconsistent, one line naming the file.
-sha256 over the file costs about as much as reading it once (measured in benchmarks/
-bench_exportset.py), far less than parsing it.
+sha256 over the file costs about as much as reading it once, far less than parsing it
+(benchmarks/bench_exportset.py: 0.17 s for an 82 MB graph.ttl that takes pyoxigraph 37 s).
 """
 from __future__ import annotations
 
@@ -71,7 +71,11 @@ def check_export(path: str | os.PathLike) -> None:
     """Raise ExportSetInconsistent unless `path` belongs to the export set stamped beside it (or
     there is no manifest beside it)."""
     path = Path(path)
-    manifest_path = path.parent / MANIFEST_NAME
+    try:  # a symlink to an export is checked against the folder it points into
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        real = path
+    manifest_path = real.parent / MANIFEST_NAME
     try:
         text = manifest_path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -85,14 +89,14 @@ def check_export(path: str | os.PathLike) -> None:
             raise TypeError
     except (ValueError, KeyError, TypeError):  # a damaged manifest vouches for nothing
         raise _inconsistent(path) from None
-    want = files.get(path.name)
+    want = files.get(real.name)
     if want is None:
-        if path.name.startswith("graph."):  # an export name: another build left it
+        if real.name.startswith("graph."):  # an export name: another build left it
             raise _inconsistent(path)
         return  # a hand-made file beside the exports
     try:
-        if not isinstance(want, dict) or path.stat().st_size != want.get("size") \
-                or _sha256(path) != want.get("sha256"):
+        if not isinstance(want, dict) or real.stat().st_size != want.get("size") \
+                or _sha256(real) != want.get("sha256"):
             raise _inconsistent(path)
     except OSError:
         raise _inconsistent(path) from None

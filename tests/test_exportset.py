@@ -96,6 +96,8 @@ def test_file_from_another_build_is_refused_by_every_reader(two_builds, tmp_path
     loose.mkdir()
     (loose / "graph.nt").write_bytes((out_b / "graph.nt").read_bytes())
     _accepted(loose / "graph.nt")
+    (loose / "link.nt").symlink_to(out_a / "graph.nt")  # a link is checked where it points
+    _refused(loose / "link.nt", "stats")
     # a file the manifest does not list: refused when named like an export, else accepted
     (out_a / "graph.ttl").unlink()
     (out_a / "mine.ttl").write_bytes((out_b / "graph.ttl").read_bytes())
