@@ -74,7 +74,15 @@ def _load(path: Path):
     from kg.loader import load
 
     with _reading(path):
+        _check_set(path)
         return load(path)
+
+
+def _check_set(path: Path) -> None:
+    """Refuse an export that its folder's manifest does not vouch for (kg.exportset)."""
+    from kg.exportset import check_export
+
+    check_export(path)
 
 
 class _RegistryOption(click.Option):
@@ -150,6 +158,7 @@ def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, q
     the exports in DIR are rewritten as a full build over all inputs would write them.
     """
     from kg.export.stream import export_streaming
+    from kg.exportset import write_manifest
     from kg.graph import DEFAULT_BASE_IRI
     from kg.ingest import IngestError
     from kg.pipeline import BuildReport, build as run_build
@@ -201,6 +210,7 @@ def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, q
         start = time.perf_counter()
         try:
             report.files = export_streaming(G, out_dir, fmts)
+            write_manifest(out_dir, report.files)  # last: it vouches for the whole set
         except OSError as exc:
             _fail(_os_message(exc))
         report.seconds["export"] = time.perf_counter() - start
@@ -278,6 +288,7 @@ def query(graph, sparql, query_file, saved, fmt):
     except Refused as exc:
         _fail(f"{query_file or 'query'}: {exc}")
     with _reading(graph):
+        _check_set(graph)
         store = open_store(graph)
     try:
         out = run_query(store, text, fmt, max_width=_terminal_width() if fmt == "table" else None)
@@ -310,6 +321,7 @@ def validate(graph):
     from kg.validate import validate as run_validate
 
     with _reading(graph):
+        _check_set(graph)
         conforms, text = run_validate(graph)
     click.echo(text)
     if not conforms:

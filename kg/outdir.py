@@ -9,8 +9,7 @@ status 2, having written nothing. The kernel drops the lock when the process die
 killed with SIGKILL never leaves DIR locked. The lock file is hidden and empty; it is never
 removed (removing it would let a third build lock a different inode).
 
-Not covered: the export set is not yet stamped with a generation manifest, so a reader such as
-`kg serve --store` cannot tell a set half-replaced by a killed build (each file is still whole).
+The lock keeps builds apart; that the files in DIR are one build's is kg.exportset's manifest.
 """
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ import networkx as nx
 
 from kg.graph import DEFAULT_BASE_IRI, assemble
 from kg.ingest import IngestError, merge_duplicates, read_papers
+from kg.ingest.text import counting_dropped_urls
 from kg.io import cyclic_gc_paused
 from kg.records import Paper
 from kg.resolve import resolve
@@ -52,6 +53,8 @@ class BuildReport:
     workers: int = 1
     engine: str = "local"
     cut: list[str] = field(default_factory=list)  # "source: abstract cut ..." per paper cut for extraction
+    urls_dropped: int = 0  # input URLs that were not http(s) (kg.ingest.text.web_url)
+    urls_dropped_first: str | None = None  # the record holding the first of them
 
     def summary(self, G: nx.MultiDiGraph) -> str:
         types = Counter(d.get("type") for _, d in G.nodes(data=True))
@@ -63,6 +66,8 @@ class BuildReport:
         ]
         if self.errors:
             lines.append(f"records skipped   {len(self.errors)} (first: {self.errors[0]})")
+        if self.urls_dropped:
+            lines.append(f"urls dropped      {self.urls_dropped} not http(s) (first in {self.urls_dropped_first})")
         if self.cut:
             lines.append(f"abstracts cut     {len(self.cut)} for extraction (first: {self.cut[0]})")
         if self.previous_records or self.papers_reused or self.known_records:
@@ -137,6 +142,7 @@ def build(
         if engine == "dask":
             lap("workers")  # connecting to (or starting) the cluster
         stack.enter_context(cyclic_gc_paused())
+        dropped = stack.enter_context(counting_dropped_urls())
 
         writer = previous = None
         fingerprint = ""
@@ -159,6 +165,7 @@ def build(
             records = writer.tee(records)
         papers, report.duplicates_merged = merge_duplicates(records)
         report.previous_records, report.known_records = counts.get("previous", 0), counts.get("known", 0)
+        report.urls_dropped, report.urls_dropped_first = dropped.count, dropped.first
         lap("read")
 
         extractions = _extract(papers, extractor, pool, previous, fingerprint, chunk_size, progress, report)

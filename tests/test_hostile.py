@@ -96,6 +96,10 @@ def test_only_http_urls_are_kept(tmp_path):
     assert r.returncode == 0, r.stderr
     ttl = (out / "graph.ttl").read_text(encoding="utf-8")
     assert "javascript" not in ttl.lower() and "https://ok.org/p" in ttl
+    assert f"urls dropped      1 not http(s) (first in {src}:1)" in r.stdout.splitlines()
+    web_only = _write_jsonl(tmp_path / "b.jsonl", [{"title": "Deep Residual", "abstract": ABSTRACT, "url": "https://ok.org/p"}])
+    r = _kg("build", web_only, "--out", out, "--quiet")
+    assert r.returncode == 0 and "urls dropped" not in r.stdout  # the line shows only when some were
 
 
 # --------------------------------------------------------------------------- CSV

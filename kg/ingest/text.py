@@ -9,11 +9,13 @@ TextIOWrapper, so memory stays bounded even for a single 50 MB line.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import hashlib
 import io
 import os
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -252,6 +254,29 @@ def web_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+class DroppedUrls:
+    """How many input URLs make_paper dropped as not http(s), and the record of the first."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: str | None = None
+
+
+# A context variable, not a parameter: make_paper is called from every reader (plug-ins too),
+# and only the build that wants the count (kg.pipeline) sets it, for the time it reads.
+_dropped_urls: contextvars.ContextVar[DroppedUrls | None] = contextvars.ContextVar("kg_dropped_urls", default=None)
+
+
+@contextmanager
+def counting_dropped_urls() -> Iterator[DroppedUrls]:
+    counter = DroppedUrls()
+    token = _dropped_urls.set(counter)
+    try:
+        yield counter
+    finally:
+        _dropped_urls.reset(token)
+
+
 def make_paper(
     title: str,
     abstract: str,
@@ -261,13 +286,19 @@ def make_paper(
     authors: Iterable[str] = (),
 ) -> Paper:
     """Build a Paper from already-cleaned, already-checked fields."""
+    urls = list(urls)
+    kept = [u for u in urls if web_url(u)]
+    counter = _dropped_urls.get()
+    if counter is not None and len(kept) < len(urls):
+        counter.count += len(urls) - len(kept)
+        counter.first = counter.first or source
     return Paper(
         id=paper_id(title),
         title=title,
         abstract=abstract,
         sources=(source,),
         date=date,
-        urls=dedupe(u for u in urls if web_url(u)),
+        urls=dedupe(kept),
         authors=dedupe((a for a in authors if a), key=lambda a: a.casefold()),
     )
 

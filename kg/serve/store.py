@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
+from kg.exportset import check_export
 from kg.query import _one_line
 from kg.rdf import rdf_format as _rdf_format
 
@@ -40,6 +41,7 @@ def load_store(graphs: Iterable[str | os.PathLike], store_dir: str | os.PathLike
         if not p.is_file():
             raise FileNotFoundError(f"{p}: no such file")
         _rdf_format(p)
+        check_export(p)  # before the store's own cache check: a mixed set is refused either way
     records = [_file_record(p) for p in paths]
     wanted = {"format": 1, "pyoxigraph": getattr(ox, "__version__", ""), "files": records}
 
