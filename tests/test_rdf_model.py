@@ -49,7 +49,7 @@ def test_shapes_reject_a_statement_about_a_paper(export_graph, with_ontology):
 
 # --- typed dates, portable sources, Wikidata links ----------------------------------------------
 
-from kg.rdf.literals import portable_source, typed_date  # noqa: E402
+from kg.rdf.literals import typed_date  # noqa: E402
 from kg.rdf.wikidata import wikidata_id  # noqa: E402
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -68,13 +68,6 @@ def test_typed_date(text, lexical, datatype):
 @pytest.mark.parametrize("text", ["yesterday", "Sep 31", "2023-02-30", "Foo 3", "Mayday 3", "Ma 3", ""])
 def test_not_a_date_gets_no_typed_form(text):
     assert typed_date(text) is None
-
-
-def test_portable_source():
-    assert portable_source("../shared/corpus/002_x.txt:211") == "002_x.txt:211"
-    assert portable_source("C:\\data\\a.txt:3") == "a.txt:3"
-    assert portable_source("a.txt:3") == "a.txt:3"
-    assert portable_source("odd/text") == "odd/text"
 
 
 def test_wikidata_lookup_by_label_and_alias():

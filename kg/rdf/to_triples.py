@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kg.io import cyclic_gc_paused
 from kg.names import name_key
 from kg.rdf.iris import base_iri_of, bnode_stem, encode_id, format_decimal
-from kg.rdf.literals import portable_source, typed_date
+from kg.rdf.literals import typed_date
 from kg.rdf.wikidata import wikidata_iri
 from kg.rdf.vocab import DCTERMS, EXTRA_TYPES, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 from kg.schema import KG_NAMESPACE, PAPER, PREDICATES, STATEMENT
@@ -185,7 +185,9 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
             out.append(Triple(s, env["p_url"], I.url(url)))
         for url in sorted(set(data.get("code") or ())):
             out.append(Triple(s, env["p_code"], I.url(url)))
-        for src in sorted({portable_source(str(x)) for x in data.get("sources") or ()}):
+        # ingest already names a source by file name and line (kg.ingest.core.source_name), so
+        # this text is the graph's, as in GraphML and the page
+        for src in sorted({str(x) for x in data.get("sources") or ()}):
             out.append(Triple(s, env["p_source"], Literal(src)))
     else:
         label = data.get("label")
