@@ -125,7 +125,7 @@ def test_update_equals_full_rebuild(corpus, tmp_path):
     # the old papers printed again are one node each, with both listings as sources
     for r in again[:3]:
         node = next(n for n, d in G.nodes(data=True) if d.get("title") == r["title"])
-        assert {s.split(":")[0] for s in G.nodes[node]["sources"]} >= {str(old), str(new)}
+        assert {s.split(":")[0] for s in G.nodes[node]["sources"]} >= {old.name, new.name}
 
     # giving a listing again changes nothing and extracts nothing
     CALLS.clear()
