@@ -77,8 +77,9 @@ ENTITY_TYPES: tuple[str, ...] = tuple(k.name for k in KINDS if k.name != PAPER)
 PREDICATES: tuple[str, ...] = tuple(r.name for r in RELATIONS)
 PAPER_PREDICATES: tuple[str, ...] = tuple(r.name for r in RELATIONS if r.domain == PAPER)
 METHOD_PREDICATES: tuple[str, ...] = tuple(r.name for r in RELATIONS if r.domain == "Method")
-#: Instance namespaces: one per node kind, and the statement nodes ("statement/<hex>").
-INSTANCE_NAMESPACES: tuple[str, ...] = tuple(k.namespace for k in KINDS) + ("statement",)
+#: Instance namespaces: one per node kind, the statement nodes ("statement/<hex>") and the
+#: papers' authors as schema:Person ("person/kaiming-he", RDF only: in the graph they are names).
+INSTANCE_NAMESPACES: tuple[str, ...] = tuple(k.namespace for k in KINDS) + ("statement", "person")
 TYPE_COLOURS: dict[str, str] = {k.name: k.colour for k in KINDS}
 
 

@@ -48,7 +48,10 @@ STATE_DIR = ".kg"
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
 EXTRACTIONS = "extractions.jsonl"
-VERSION = 1
+# 2: records' sources are relative to the input named (kg.ingest.core.source_name); a version-1
+# state holds the paths the build was run with, and mixing the two would make an update differ
+# from a full build, so it is refused
+VERSION = 2
 
 
 class StateError(ValueError):
@@ -132,7 +135,9 @@ class State:
         except ValueError as exc:
             raise StateError(f"{path}: unreadable manifest ({exc})") from None
         if manifest.get("version") != VERSION:
-            raise StateError(f"{path}: state version {manifest.get('version')!r}, expected {VERSION}")
+            hint = "; its sources are paths from an older kg, rebuild in full (without --update)" \
+                if manifest.get("version") == 1 else ""
+            raise StateError(f"{path}: state version {manifest.get('version')!r}, expected {VERSION}{hint}")
         for name, size_key in ((RECORDS, "records_bytes"), (EXTRACTIONS, "extractions_bytes")):
             f = folder / _state_file(manifest, name)
             if not f.is_file() or f.stat().st_size != manifest.get(size_key):

@@ -103,12 +103,8 @@ def test_turtle_parses_with_rapper(corpus_export, corpus_rdflib):
 
 
 def _exported(attrs: dict) -> dict:
-    """A node's attributes as the RDF export keeps them: sources as "file name:line"."""
-    from kg.rdf.literals import portable_source
-
-    if "sources" not in attrs:
-        return dict(attrs)
-    return {**attrs, "sources": tuple(sorted({portable_source(s) for s in attrs["sources"]}))}
+    """A node's attributes as the RDF export keeps them (the graph's own, sources included)."""
+    return dict(attrs)
 
 
 def _node_diffs(G, H) -> list[str]:

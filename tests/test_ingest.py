@@ -87,7 +87,7 @@ def test_listing_blank_layout_with_furniture_and_dates():
         "Tidy Tokens: A Study of Whitespace in Code Language Models",
     ]
     assert [p.date for p in papers] == ["Feb 3", "Feb 3", "Feb 2, 2024"]
-    assert [p.sources for p in papers] == [(f"{path}:13",), (f"{path}:17",), (f"{path}:23",)]
+    assert [p.sources for p in papers] == [(f"{path.name}:13",), (f"{path.name}:17",), (f"{path.name}:23",)]
     assert "1.37times lower loss" in papers[0].abstract  # artefacts are kept as they are
     for p in papers:
         assert p.id == paper_id(p.title)
@@ -102,7 +102,7 @@ def test_listing_compact_layout_with_glued_furniture():
         "Lantern: Lightweight Attention for Night Driving Cameras",
         "Orchard Graphs for Fruit Yield Forecasting",
     ]
-    assert [p.sources[0] for p in papers] == [f"{path}:3", f"{path}:5"]
+    assert [p.sources[0] for p in papers] == [f"{path.name}:3", f"{path.name}:5"]
     assert all(p.date is None for p in papers)
     assert papers[1].abstract.startswith("Forecasting fruit yield")
 
@@ -117,9 +117,9 @@ def test_jsonl_reader():
     assert a.urls == ("https://example.org/ferns",)
     assert a.authors == ("Ada Example", "Bo Sample")
     assert a.date == "2024-01-05"
-    assert a.sources == (f"{path}:1",)
+    assert a.sources == (f"{path.name}:1",)
     assert b.authors == ("Cy Person", "Di Person")  # one string, split on ";"
-    assert b.sources == (f"{path}:3",)  # blank line 2 skipped
+    assert b.sources == (f"{path.name}:3",)  # blank line 2 skipped
 
 
 def test_json_reader_array_and_wrapped():
@@ -129,7 +129,7 @@ def test_json_reader_array_and_wrapped():
     assert [p.title for p in papers] == ["Folding Maps: Learning Origami Crease Patterns", "Small Data, Big Priors"]
     assert papers[0].urls == ("https://example.org/fold", "https://example.org/fold.pdf")
     assert papers[0].date == "Mar 4"
-    assert [p.sources[0] for p in papers] == [f"{path}:2", f"{path}:6"]
+    assert [p.sources[0] for p in papers] == [f"{path.name}:2", f"{path.name}:6"]
     wrapped, errors = read([DATA / "papers_wrapped.json"])
     assert errors == [] and [p.title for p in wrapped] == ["Wrapped Records Are Fine Too"]
 
@@ -151,8 +151,8 @@ def test_csv_reader():
     assert a.authors == ("Ed Writer", "Flo Author")
     assert a.urls == ("https://example.org/labels",)
     assert a.date == "2023-11-30"
-    assert a.sources == (f"{path}:2",)
-    assert b.sources == (f"{path}:3",)
+    assert a.sources == (f"{path.name}:2",)
+    assert b.sources == (f"{path.name}:3",)
     assert "bounded error and update" in b.abstract  # quoted newline became a space
     assert b.date is None and b.urls == () and b.authors == ()
 
@@ -175,9 +175,9 @@ def test_atom_reader():
     assert a.urls == ("http://arxiv.org/abs/2401.00001v1",)
     assert a.date == "2024-01-01"
     assert a.authors == ("Gil Researcher", "Hana Scientist")
-    assert a.sources == (f"{path}:6",)
+    assert a.sources == (f"{path.name}:6",)
     assert b.title == "Ink & Pixels: Handwriting Synthesis with Diffusion"
-    assert b.sources == (f"{path}:20",)
+    assert b.sources == (f"{path.name}:20",)
 
 
 # ----------------------------------------------------------------------------- registry
@@ -262,7 +262,7 @@ def test_folders_recurse_sorted_and_skip_hidden(tmp_path):
     papers, errors = read([tmp_path])
     assert errors == []
     assert [p.title for p in papers] == ["AY Paper", "AZ Paper", "B Paper"]
-    assert papers[0].sources == (f"{tmp_path / 'a' / 'y.csv'}:2",)
+    assert papers[0].sources == ("a/y.csv:2",)  # relative to the folder named
 
 
 def test_read_papers_is_lazy(tmp_path):
@@ -803,7 +803,8 @@ def test_corpus_reads_cleanly(corpus):
     lines_cache: dict[str, list[str]] = {}
     for p in raw:
         path, line = p.sources[0].rsplit(":", 1)
-        lines = lines_cache.setdefault(path, Path(path).read_text(encoding="utf-8").splitlines())
+        assert "/" not in path  # the file name, relative to the folder the build was given
+        lines = lines_cache.setdefault(path, (CORPUS / path).read_text(encoding="utf-8").splitlines())
         assert lines[int(line) - 1].endswith(p.title)  # the source points at the title line
         assert p.date == CORPUS_DATES[Path(path).name[:3]]
 
@@ -835,3 +836,17 @@ def test_corpus_matches_gold_ids(corpus):
     ids = {p.id for p in papers}
     gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert all(g["id"] in ids for g in gold)
+
+
+def test_sources_do_not_depend_on_where_the_build_ran(tmp_path, monkeypatch):
+    """The same folder named by an absolute path, a relative one and from inside gives the same
+    sources: file path relative to the named folder, and a named file's own name."""
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    write(tmp_path / "in" / "sub", "x.jsonl", jl(title="AZ Paper", abstract=ABS_A))
+    seen = [[p.sources for p in read([tmp_path / "in"])[0]]]
+    monkeypatch.chdir(tmp_path)
+    seen.append([p.sources for p in read(["in"])[0]])
+    monkeypatch.chdir(tmp_path / "in" / "sub")
+    seen.append([p.sources for p in read(["."])[0]])
+    assert seen == [[("sub/x.jsonl:1",)]] * 2 + [[("x.jsonl:1",)]]
+    assert [p.sources for p in read([tmp_path / "in" / "sub" / "x.jsonl"])[0]] == [("x.jsonl:1",)]

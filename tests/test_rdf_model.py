@@ -49,7 +49,7 @@ def test_shapes_reject_a_statement_about_a_paper(export_graph, with_ontology):
 
 # --- typed dates, portable sources, Wikidata links ----------------------------------------------
 
-from kg.rdf.literals import portable_source, typed_date  # noqa: E402
+from kg.rdf.literals import typed_date  # noqa: E402
 from kg.rdf.wikidata import wikidata_id  # noqa: E402
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -68,13 +68,6 @@ def test_typed_date(text, lexical, datatype):
 @pytest.mark.parametrize("text", ["yesterday", "Sep 31", "2023-02-30", "Foo 3", "Mayday 3", "Ma 3", ""])
 def test_not_a_date_gets_no_typed_form(text):
     assert typed_date(text) is None
-
-
-def test_portable_source():
-    assert portable_source("../shared/corpus/002_x.txt:211") == "002_x.txt:211"
-    assert portable_source("C:\\data\\a.txt:3") == "a.txt:3"
-    assert portable_source("a.txt:3") == "a.txt:3"
-    assert portable_source("odd/text") == "odd/text"
 
 
 def test_wikidata_lookup_by_label_and_alias():
@@ -158,3 +151,62 @@ def test_ontology_aligns_classes_with_lpwc_and_schema_org():
     assert (KGNS + "Dataset", "https://schema.org/Dataset") in sub
     # schema:author is schema.org's own property, not redeclared as a datatype property
     assert (rdflib.URIRef("https://schema.org/author"), rdflib.RDF.type, rdflib.OWL.DatatypeProperty) not in ont
+
+
+# --- authors as schema:Person; sources the same wherever the build ran --------------------------
+
+SCHEMA = "https://schema.org/"
+
+
+def _authored_graph():
+    G = build_fixture_graph()
+    # two papers share "Bob Builder"; "J. Smith" and "J Smith" share a slug; "---" has none
+    paper = next(n for n, d in G.nodes(data=True) if d["type"] == "Paper" and not d["authors"])
+    G.nodes[paper]["authors"] = ("Zed Zulu", "J. Smith", "J Smith", "---", "Bob Builder")
+    return G, paper
+
+
+def test_authors_are_persons_with_their_names(tmp_path):
+    import kg
+    from fixtures import assert_same_graph
+    from kg.export import export
+    G, paper = _authored_graph()
+    g = _to_rdflib(graph_triples(G))
+    author, name = rdflib.URIRef(SCHEMA + "author"), rdflib.URIRef(SCHEMA + "name")
+    persons = set(g.objects(None, author))
+    assert persons and all(isinstance(p, rdflib.URIRef) and p.startswith(G.graph.get("base_iri", "https://w3id.org/mlkg/id/") + "person/")
+                           for p in persons)
+    assert all((p, rdflib.RDF.type, rdflib.URIRef(SCHEMA + "Person")) in g for p in persons)
+    names = {str(g.value(p, name)) for p in persons}
+    assert {"Zed Zulu", "J. Smith", "J Smith", "---", "Bob Builder", "李雷"} <= names
+    assert len(names) == len(persons)  # one Person per distinct name, so the names come back exactly
+    assert any(p.endswith("/person/zed-zulu") for p in persons)
+    bob = [p for p in persons if str(g.value(p, name)) == "Bob Builder"]
+    assert len(bob) == 1 and len(set(g.subjects(author, bob[0]))) == 2  # one node for both papers
+    for with_ontology in (False, True):
+        conforms, text = _shacl(g, with_ontology)
+        assert conforms, text
+    g.add((next(g.subjects(rdflib.RDF.type, rdflib.URIRef(KGNS + "Paper"))), author, rdflib.Literal("A Name")))
+    assert not _shacl(g, with_ontology=False)[0]
+    export(G, tmp_path, formats=["ttl", "jsonld", "nt"])
+    for name_ in ("graph.ttl", "graph.jsonld", "graph.nt"):
+        loaded = kg.load(tmp_path / name_)
+        assert loaded.nodes[paper]["authors"] == G.nodes[paper]["authors"]  # in the listed order
+        assert_same_graph(loaded, G)
+    # rdflib reads the same triples from the JSON-LD (its context types "author" as @id)
+    jsonld = rdflib.Graph().parse(tmp_path / "graph.jsonld", format="json-ld")
+    assert set(jsonld.objects(None, author)) == persons
+
+
+def test_exports_do_not_depend_on_where_the_build_ran(tmp_path, monkeypatch):
+    from kg.export import export
+    from kg.pipeline import build_graph
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    outs = []
+    for i, (cwd, arg) in enumerate([(examples.parent, "examples"), (examples, "."), (tmp_path, str(examples))]):
+        monkeypatch.chdir(cwd)
+        out = tmp_path / f"out{i}"
+        export(build_graph([arg]), out, formats=["ttl", "graphml"])
+        outs.append(((out / "graph.ttl").read_bytes(), (out / "graph.graphml").read_bytes()))
+    assert outs[0] == outs[1] == outs[2]
+    assert b"kg:source" in outs[0][0] and str(examples).encode() not in outs[0][0] + outs[0][1]

@@ -51,7 +51,7 @@ def _terms() -> dict[str, tuple[str, str | None]]:
     table += [
         ("title", DCTERMS + "title", None), ("abstract", DCTERMS + "abstract", None), ("label", RDFS + "label", None),
         ("prefLabel", SKOS + "prefLabel", None), ("altLabel", SKOS + "altLabel", None),
-        ("author", SCHEMA + "author", None), ("url", SCHEMA + "url", _ID),
+        ("author", SCHEMA + "author", _ID), ("name", SCHEMA + "name", None), ("url", SCHEMA + "url", _ID),
         ("wasDerivedFrom", PROV + "wasDerivedFrom", _ID), ("first", RDF + "first", None), ("rest", RDF + "rest", _ID),
         ("uriSpace", VOID + "uriSpace", None),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -46,6 +47,20 @@ def iter_files(paths: PathLike | Iterable[PathLike], format: str | None = None) 
     `format` is given, then every non-hidden file); a file named explicitly is
     always taken and sniffed if its extension is unknown.
     """
+    for item in _iter_named(paths, format):
+        yield item if isinstance(item, IngestError) else item[0]
+
+
+def source_name(path: Path, named: Path) -> str:
+    """The name a file has in `Paper.sources`: its path relative to the folder the user named,
+    or its own name when the file was named, so a source reads the same in every export
+    whatever folder the build ran in ("002_x.txt:211", not "../shared/corpus/002_x.txt:211")."""
+    rel = path.relative_to(named) if path != named else Path(path.name)
+    return display_path(rel.as_posix())
+
+
+def _iter_named(paths, format) -> Iterator[tuple[Path, str] | IngestError]:
+    """iter_files, each file with its source_name."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for p in paths:
@@ -56,14 +71,24 @@ def iter_files(paths: PathLike | Iterable[PathLike], format: str | None = None) 
                 for f in _walk(path):
                     if format is not None or reader_for_extension(f) is not None:
                         found = True
-                        yield f
+                        yield f, source_name(f, path)
             except IngestError as exc:
                 yield exc
                 continue
             if not found:
                 yield IngestError(display_path(path), "folder holds no files in a known format")
         else:
-            yield path  # missing files are reported when opened
+            yield path, source_name(path, path)  # missing files are reported when opened
+
+
+def _renamed(rec: Paper, display: str, name: str) -> Paper:
+    """`rec` with the sources its reader wrote as "display:line" written as "name:line" (errors
+    keep the path as given, which is what a user looks for)."""
+    if display == name:
+        return rec
+    prefix = display + ":"
+    sources = tuple(name + s[len(display):] if s.startswith(prefix) else s for s in rec.sources)
+    return replace(rec, sources=sources)
 
 
 def read_papers(
@@ -92,10 +117,11 @@ def read_papers(
         else:
             log.warning("%s", err)
 
-    for item in iter_files(paths, format):
-        if isinstance(item, IngestError):
-            report(item)
+    for entry in _iter_named(paths, format):
+        if isinstance(entry, IngestError):
+            report(entry)
             continue
+        item, name = entry
         display = display_path(item)
         try:
             reader = reader_for(item, format)
@@ -104,7 +130,7 @@ def read_papers(
                     if isinstance(rec, IngestError):
                         report(rec)
                     else:
-                        yield rec
+                        yield _renamed(rec, display, name)
         except IngestError as err:
             if on_error == "fail":
                 raise

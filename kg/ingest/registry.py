@@ -3,7 +3,8 @@
 A reader is a function ``read(path, display) -> Iterator[Paper | IngestError]``:
 it yields papers and recoverable per-record errors, and raises IngestError when
 the rest of the file cannot be read. ``display`` is the path string used in
-`Paper.sources` and error messages.
+`Paper.sources` and error messages (read_papers then renames the sources' "display:" to the
+file's name relative to the input the user named, see kg.ingest.core.source_name).
 
     @register_reader("jsonl", extensions=(".jsonl", ".ndjson"), sniff=looks_like_jsonl)
     def read_jsonl(path, display): ...

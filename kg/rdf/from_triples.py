@@ -89,9 +89,9 @@ def triples_to_graph(triples: Iterable[ox.Triple], base_iri: str | None = None) 
         if typ == PAPER:
             title = first(DCTERMS + "title")
             label = first(RDFS + "label")
-            authors = many(SCHEMA + "author")
+            authors = tuple(sorted(_author_name(by_subject, o) for o in values.get(SCHEMA + "author", ())))
             if SCHEMA + "author" in values and _AUTHOR_LIST in values:
-                authors = tuple(_read_list(by_subject, values[_AUTHOR_LIST][0]))
+                authors = tuple(_author_name(by_subject, o) for o in _read_list(by_subject, values[_AUTHOR_LIST][0]))
             nodes[node_id] = {
                 "type": PAPER,
                 "label": label if label is not None else title,
@@ -114,8 +114,19 @@ def triples_to_graph(triples: Iterable[ox.Triple], base_iri: str | None = None) 
     return G
 
 
-def _read_list(by_subject: dict, head) -> list[str]:
-    out: list[str] = []
+def _author_name(by_subject: dict, term) -> str:
+    """The name of a schema:author value: its schema:Person's schema:name (a name given as a
+    literal, as exports before the Person nodes wrote it, is the name itself)."""
+    if isinstance(term, ox.Literal):
+        return term.value
+    for p, o in by_subject.get(term, ()):
+        if p == SCHEMA + "name" and isinstance(o, ox.Literal):
+            return o.value
+    return term.value
+
+
+def _read_list(by_subject: dict, head) -> list:
+    out: list = []
     seen = set()
     node = head
     while isinstance(node, ox.BlankNode) and node not in seen:
@@ -123,7 +134,7 @@ def _read_list(by_subject: dict, head) -> list[str]:
         nxt = None
         for p, o in by_subject.get(node, ()):
             if p == RDF + "first":
-                out.append(o.value)
+                out.append(o)
             elif p == RDF + "rest":
                 nxt = o
         node = nxt

@@ -80,6 +80,13 @@ def iri_to_id(base_iri: str, iri: str) -> str:
     return decode_id(iri[len(base_iri):])
 
 
+def person_slug(name: str) -> str:
+    """The readable part of an author's IRI: "Kaiming He" -> "kaiming-he" (letters of any
+    script kept, every other run of characters one hyphen)."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return re.sub(r"[^\w]+|_+", "-", text).strip("-")
+
+
 def bnode_stem(node_id: str) -> str:
     """A readable, collision-free blank node label prefix for a node id."""
     readable = "".join(c if (c.isascii() and c.isalnum()) else "_" for c in node_id)[:40]

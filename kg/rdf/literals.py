@@ -4,9 +4,6 @@
 ("Sep 11"), which becomes the xsd:gMonthDay "--09-11" so SPARQL can still sort and compare by
 day of the year. The text as printed stays in kg:listingDate; the typed form goes in
 dcterms:date (see ontology.ttl).
-
-`portable_source("../shared/corpus/002_x.txt:211")` -> "002_x.txt:211": the file name and line,
-not the path the build happened to be run with.
 """
 from __future__ import annotations
 
@@ -22,9 +19,6 @@ _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"\d{4}")
 _MONTH_DAY = re.compile(r"([A-Za-z]{3,9})\.? +(\d{1,2})(?:,? +(\d{4}))?")
 _DAY_MONTH = re.compile(r"(\d{1,2}) +([A-Za-z]{3,9})\.?(?: +(\d{4}))?")
-_SOURCE = re.compile(r"(?s)(.*/)?([^/]+:\d+)")
-# "\\" separates only in a Windows path: elsewhere it is the escape of an undecodable file name ("caf\\xe9")
-_WINDOWS_SOURCE = re.compile(r"(?s)([A-Za-z]:\\.*\\)([^\\]+:\d+)")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -62,9 +56,3 @@ def typed_date(text: str) -> tuple[str, str] | None:
         return (f"{int(year):04d}-{mo:02d}-{d:02d}", XSD + "date") if _valid(int(year), mo, d) else None
     # 2000 is a leap year, so "Feb 29" is a valid month-day
     return (f"--{mo:02d}-{d:02d}", XSD + "gMonthDay") if _valid(2000, mo, d) else None
-
-
-def portable_source(source: str) -> str:
-    """"path/to/file.txt:12" -> "file.txt:12"; any other text is kept as it is."""
-    m = _WINDOWS_SOURCE.fullmatch(source) or _SOURCE.fullmatch(source)
-    return m.group(2) if m and m.group(1) else source

@@ -7,6 +7,7 @@ of the graph, so kg.export.stream serializes the blocks as they are made instead
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from contextlib import contextmanager
 from itertools import chain
 from operator import itemgetter
@@ -17,8 +18,8 @@ import pyoxigraph as ox
 
 from kg.io import cyclic_gc_paused
 from kg.names import name_key
-from kg.rdf.iris import base_iri_of, bnode_stem, encode_id, format_decimal
-from kg.rdf.literals import portable_source, typed_date
+from kg.rdf.iris import base_iri_of, bnode_stem, encode_id, format_decimal, person_slug
+from kg.rdf.literals import typed_date
 from kg.rdf.wikidata import wikidata_iri
 from kg.rdf.vocab import DCTERMS, EXTRA_TYPES, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 from kg.schema import KG_NAMESPACE, PAPER, PREDICATES, STATEMENT
@@ -53,12 +54,39 @@ class _Iris:
             return ox.Literal(value, datatype=self.vocab(XSD + "anyURI"))
 
 
-def _subject_index(G: nx.MultiDiGraph) -> list[tuple]:
-    """(encoded id, node) and (encoded id, u, v, key) in the order graph_triples sorts its
-    blocks: by subject IRI, and all IRIs share the base, so by encoded id (stable sort, same
-    insertion order: dataset, nodes, edges)."""
+def person_ids(G: nx.MultiDiGraph) -> dict[str, str]:
+    """Author name -> encoded id of its schema:Person ("person/kaiming-he"). One Person per
+    distinct name, so the Paper's names come back exactly from the export; names that share a
+    slug ("J. Smith", "J Smith") each get a hash of the name after it, as does a name with no
+    letters or digits."""
+    by_slug: dict[str, list[str]] = {}
+    for _, data in G.nodes(data=True):
+        if data.get("type") == PAPER:
+            for name in data.get("authors") or ():
+                by_slug.setdefault(person_slug(name), []).append(name)
+    out: dict[str, str] = {}
+    taken = {slug for slug, names in by_slug.items() if slug and len(set(names)) == 1}
+    for slug, names in sorted(by_slug.items()):
+        for name in sorted(set(names)):
+            ref = slug
+            if not slug or len(set(names)) > 1:
+                digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()
+                ref = f"{slug}-{digest[:8]}" if slug else digest[:8]
+                if ref in taken:  # only if another name's plain slug ends in these hex digits
+                    ref = f"{slug}-{digest}" if slug else digest
+                taken.add(ref)
+            out[name] = encode_id("person/" + ref)
+    return out
+
+
+def _subject_index(G: nx.MultiDiGraph, persons: dict[str, str] | None = None) -> list[tuple]:
+    """(encoded id, node), (encoded id, author name, None) and (encoded id, u, v, key) in the
+    order graph_triples sorts its blocks: by subject IRI, and all IRIs share the base, so by
+    encoded id (stable sort, same insertion order: dataset, nodes, persons, edges)."""
     index: list[tuple] = [("",)]
     index.extend((encode_id(str(n)), n) for n in G.nodes)
+    persons = person_ids(G) if persons is None else persons
+    index.extend((enc, name, None) for name, enc in persons.items())
     index.extend((encode_id(str(k)), u, v, k) for u, v, k in G.edges(keys=True))
     index.sort(key=itemgetter(0))
     return index
@@ -110,14 +138,21 @@ def iter_blocks(G: nx.MultiDiGraph) -> Iterator[list[ox.Triple]]:
         "p_match": p_match, "p_typed_date": p_typed_date,
         "rdf_first": rdf_first, "rdf_rest": rdf_rest, "rdf_nil": rdf_nil,
     }
+    persons = person_ids(G)
+    env["person"] = lambda name: NamedNode(base + persons[name])
+    p_person, p_name = V(SCHEMA + "Person"), V(SCHEMA + "name")
     nodes, adj = G.nodes, G._adj
-    for entry in _subject_index(G):
+    for entry in _subject_index(G, persons):
         if len(entry) == 1:  # the dataset description
             ds = NamedNode(base)
             yield [Triple(ds, a, V(VOID + "Dataset")), Triple(ds, V(VOID + "uriSpace"), Literal(base))]
         elif len(entry) == 2:
             enc, n = entry
             yield _node_block(n, nodes[n], I.node(n, enc), adj[n], I, env)
+        elif len(entry) == 3:  # an author
+            enc, name, _ = entry
+            s = NamedNode(base + enc)
+            yield [Triple(s, a, p_person), Triple(s, p_name, Literal(name))]
         else:
             enc, u, v, key = entry
             data = adj[u][v][key]
@@ -171,21 +206,24 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
             if typed is not None:
                 out.append(Triple(s, env["p_typed_date"], Literal(typed[0], datatype=V(typed[1]))))
         authors = tuple(data.get("authors") or ())
+        person = env["person"]
         for name in sorted(set(authors)):
-            out.append(Triple(s, env["p_author"], Literal(name)))
+            out.append(Triple(s, env["p_author"], person(name)))
         if len(authors) > 1 and list(authors) != sorted(set(authors)):
             stem = bnode_stem(str(n))
             cells = [ox.BlankNode(f"{stem}_author{i}") for i in range(len(authors))]
             out.append(Triple(s, env["p_authorlist"], cells[0]))
             for i, cell in enumerate(cells):
                 rest = cells[i + 1] if i + 1 < len(cells) else env["rdf_nil"]
-                extra_blocks.append(Triple(cell, env["rdf_first"], Literal(authors[i])))
+                extra_blocks.append(Triple(cell, env["rdf_first"], person(authors[i])))
                 extra_blocks.append(Triple(cell, env["rdf_rest"], rest))
         for url in sorted(set(data.get("urls") or ())):
             out.append(Triple(s, env["p_url"], I.url(url)))
         for url in sorted(set(data.get("code") or ())):
             out.append(Triple(s, env["p_code"], I.url(url)))
-        for src in sorted({portable_source(str(x)) for x in data.get("sources") or ()}):
+        # ingest already names a source by file name and line (kg.ingest.core.source_name), so
+        # this text is the graph's, as in GraphML and the page
+        for src in sorted({str(x) for x in data.get("sources") or ()}):
             out.append(Triple(s, env["p_source"], Literal(src)))
     else:
         label = data.get("label")
