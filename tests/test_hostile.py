@@ -204,8 +204,6 @@ def _build(src, out, *extra):
 
 
 def test_second_build_on_a_locked_out_fails_with_one_line(tmp_path):
-    import fcntl
-    import os
 
     src = _write_jsonl(tmp_path / "a.jsonl", [{"title": "Deep Residual", "abstract": ABSTRACT}])
     out = tmp_path / "out"

@@ -13,7 +13,7 @@ from test_serve import _start, _stop, get, http, post_direct, post_form  # noqa:
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper as Client  # noqa: E402
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException  # noqa: E402
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException  # noqa: E402
 
 
 class _Canary(BaseHTTPRequestHandler):

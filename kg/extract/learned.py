@@ -50,9 +50,6 @@ class LinearModel:
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
 
-    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        return self.probabilities_many([list(features)])[0]
-
     def probabilities_many(self, rows: list[list[str]]) -> list[dict[str, float]]:
         """Class probabilities of each row of features: one numpy gather and sum for all rows."""
         import numpy as np
