@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-EXIT_INPUT = 2
+EXIT_INPUT = 2  # as kg.cli's: bad input (kg.cli imports this module, so it cannot import kg.cli)
 
 
 def _fail(message: str) -> None:

@@ -256,8 +256,8 @@ def method_pairs(cands: dict[str, Candidate], sents: list[Sentence], rule_claims
             yield s, o, i, [f"rule={rule}", "not-together", f"subject.proposed={bool(s.proposed_by)}"]
 
 
-def rule_method_claims(rules: RuleExtractor, cands, sents) -> dict[tuple[str, str], tuple[str, int]]:
-    evidence = [Evidence(s.text, s.start, s.end) for s in sents]
+def rule_method_claims(rules: RuleExtractor, cands, sents, evidence: list[Evidence]) -> dict[tuple[str, str], tuple[str, int]]:
+    """(subject, object) -> (rule, sentence index) of the method claims the hand rules make."""
     index = {id(e): k for k, e in enumerate(evidence)}
     return {(c.subject, c.object): (c.rule, index[id(c.evidence)]) for c in rules._method_claims(cands, sents, evidence)}
 
@@ -324,7 +324,7 @@ class LearnedExtractor(RuleExtractor):
         evidence = [Evidence(s.text, s.start, s.end) for s in sents]
         claims = [replace(cl, confidence=round(confidence.get(cl.object, cl.confidence), 3))
                   for cl in self._paper_claims(cands, sents, evidence)]
-        rule_claims = rule_method_claims(self, cands, sents)
+        rule_claims = rule_method_claims(self, cands, sents, evidence)
         pairs = list(method_pairs(cands, sents, rule_claims))
         for (s, o, i, _), p in zip(pairs, self.model.pair.probabilities_many([f for *_, f in pairs])):
             pred = max(PAIR_CLASSES[1:], key=p.__getitem__)

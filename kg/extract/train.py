@@ -9,7 +9,6 @@ same bytes (fixed solver, fixed example order, rounded weights).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,8 @@ from kg.extract.learned import (
 from kg.extract.memory import build_memory
 from kg.extract.rules import RuleExtractor
 from kg.extract.text import name_key
-from kg.records import Paper
+from kg.evaluate import read_gold as evaluation_gold
+from kg.records import Evidence, Paper
 
 MEMORY_FOLDS = 5  # cross-fitting of the name memory (a salted title hash, not the CV folds)
 MIN_FEATURE_PAPERS = 2  # a feature seen in one training paper only is that paper's, not the field's
@@ -50,20 +50,20 @@ class GoldPaper:
 
 
 def read_gold(paths: Iterable[str | Path]) -> list[GoldPaper]:
+    """The gold files' records (kg.evaluate.read_gold parses them) as GoldPapers."""
     papers = []
     for path in paths:
         try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise GoldError(f"{path}: cannot read: {exc}") from None
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
+            records = evaluation_gold(path)
+        except UnicodeDecodeError:
+            raise GoldError(f"{path}: not UTF-8 text") from None
+        except (OSError, ValueError) as exc:
+            raise GoldError(str(exc) if isinstance(exc, ValueError) else f"{path}: cannot read: {exc.strerror}") from None
+        for n, rec in enumerate(records, 1):
             try:
-                rec = json.loads(line)
                 papers.append(GoldPaper(rec["title"], tuple(rec["entities"]), tuple(rec["relations"]), rec))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise GoldError(f"{path}:{n}: not a gold record: {exc}") from None
+            except (KeyError, TypeError) as exc:
+                raise GoldError(f"{path}: record {n}: not a gold record: {exc}") from None
     return papers
 
 
@@ -74,6 +74,10 @@ def title_key(title: str) -> str:
 def pair_with_papers(gold: list[GoldPaper], papers: Iterable[Paper]) -> list[tuple[GoldPaper, Paper]]:
     by_title = {title_key(p.title): p for p in papers}
     return [(g, by_title[title_key(g.title)]) for g in gold if title_key(g.title) in by_title]
+
+
+def _evidence(sents) -> list[Evidence]:
+    return [Evidence(s.text, s.start, s.end) for s in sents]
 
 
 def fold_of(title: str, k: int) -> int:
@@ -108,7 +112,7 @@ def paper_examples(rules: RuleExtractor, gold: GoldPaper, paper: Paper):
         if c.name in canon and c.proposed_by and canon[c.name] not in proposed:
             c.proposed_by = ""
     pairs = [(feats, method_rel.get((canon.get(s.name), canon.get(o.name)), "none"))
-             for s, o, _, feats in method_pairs(cands, sents, rule_method_claims(rules, cands, sents))]
+             for s, o, _, feats in method_pairs(cands, sents, rule_method_claims(rules, cands, sents, _evidence(sents)))]
     return entities, proposes, pairs, labelled
 
 

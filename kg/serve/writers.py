@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 import pyoxigraph as ox
 
 from kg.cellsafe import csv_text, tsv_cell
-from kg.query import _used_prefixes_only
+from kg.query import _csv_value, _used_prefixes_only
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -51,16 +51,6 @@ def _term_xml(term) -> str:
     return f"<literal>{xml_escape(str(term))}</literal>"
 
 
-def _term_csv(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    return str(term)
-
-
 def _term_tsv(term) -> str:
     if term is None:
         return ""
@@ -98,7 +88,7 @@ def serialize_solutions(solutions, key: str, max_rows: int, state: dict) -> byte
         out.append("</results></sparql>\n")
         return "".join(out).encode("utf-8")
     if key == "csv":  # cells a spreadsheet would run as formulas are neutralised (kg.cellsafe)
-        return csv_text(variables, ([_term_csv(t) for t in row] for row in rows)).encode("utf-8")
+        return csv_text(variables, ([_csv_value(t) for t in row] for row in rows)).encode("utf-8")
     if key == "tsv":
         lines = ["\t".join("?" + v for v in variables)]
         lines.extend("\t".join(tsv_cell(_term_tsv(t)) for t in row) for row in rows)
