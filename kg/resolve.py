@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
@@ -70,6 +71,10 @@ def markers(name: str) -> tuple[str, ...]:
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _COINED = re.compile(r"\w[A-Z]|\d")
+_HEADS = frozenset(name_key(line.strip()) for line in Path(__file__).with_name("resolve_heads.txt").read_text().splitlines()
+                   if line.strip() and not line.startswith("#"))
+# the field's shorthand for its own words, as single words ("ResNet" stays one word)
+_ABBREVIATIONS = {"net": ("network",), "nn": ("neural", "network")}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -97,6 +102,26 @@ def narrower_or_broader(a: str, b: str) -> bool:
     extra = (wb - wa) or (wa - wb)
     has_number = any(w.isdigit() for w in small)
     return not has_number or any(w.isdigit() or len(w) == 1 for w in extra)
+
+
+def _word_list(name: str) -> list[str]:
+    return [name_key(w) for w in _WORD.findall(name.casefold())]
+
+
+@lru_cache(maxsize=1 << 16)
+def loose_key(name: str) -> str:
+    """The name's words with the ways one name is written in several papers folded: the field's abbreviations of its own words ("nets",
+    "NNs"), "neural" before "network" ("convolutional network"), and one trailing generic head
+    ("vanishing gradient problem", "mean squared error loss"); the head words are data
+    (resolve_heads.txt). Markers are not touched: callers compare them apart."""
+    import os; X = os.environ.get("KG_EXP", "abh")
+    out: list[str] = []
+    for w in _word_list(name):
+        out.extend(_ABBREVIATIONS.get(w, (w,)) if "a" in X else (w,))
+    if "n" in X: out = [w for i, w in enumerate(out) if not (w == "neural" and out[i + 1:i + 2] == ["network"])]
+    if "h" in X and len(out) > 1 and out[-1] in _HEADS:
+        out.pop()
+    return " ".join(out)
 
 
 def fuzzy_same(a: str, b: str) -> bool:
@@ -231,7 +256,11 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 kept[root].add(alias)  # shown, and matched where the paper's own text has it
                 if narrower_or_broader(alias, m.name):
                     continue  # a more specific or more general name is another entity: no join
-                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
+                # a short acronym is kept when this paper defined it for this name ("neural
+                # architecture search (NAS)"): the one-owner rule below drops it where another
+                # paper defined it otherwise
+                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases) \
+                        and not ("c" in __import__("os").environ.get("KG_EXP", "abhc") and acronym_of(alias, m.name)):
                     continue
                 akey = node(m.type, name_key(alias))
                 if akey != root:
@@ -253,22 +282,37 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 if uf.find(a) != uf.find(b) and fuzzy_same(names[a].most_common(1)[0][0], names[b].most_common(1)[0][0]):
                     uf.union(a, b)
 
-    # alias pass: an alias joins its claimant to the entity it names only when one entity claims
-    # it; an acronym defined for two different expansions ("TT": tensor train, Topological
-    # Transformer) joins none of them
-    # owners are read before any alias join, so the outcome does not depend on the order
-    owners = {akey: {uf.find(r) for r in roots} for akey, roots in claims.items()}
     # two names the lexicon lists as entries of their own stay two entities, whatever alias a
     # paper gives ("semantic segmentation" written "image segmentation")
     lexicon_names: dict[str, set[str]] = defaultdict(set)
     for k, name in canonical.items():
         lexicon_names[uf.find(k)].add(name)
+
+    def join(x: str, y: str) -> None:
+        a, b = uf.find(x), uf.find(y)
+        if a != b and len(lexicon_names[a] | lexicon_names[b]) <= 1:
+            uf.union(a, b)
+            lexicon_names[uf.find(a)] = lexicon_names[a] | lexicon_names[b]
+
+    # loose pass: names one word-level writing apart ("convolutional network" / "convolutional
+    # neural nets", "vanishing gradient" / "vanishing gradient problem"), markers equal; one
+    # dictionary lookup per name, so linear in the number of names
+    loose: dict[tuple, list[str]] = defaultdict(list)
+    for key in sorted(names):
+        surface = names[key].most_common(1)[0][0]
+        loose[(key.split("\t", 1)[0], loose_key(surface), markers(surface))].append(key)
+    for group in loose.values():
+        for key in group[1:]:
+            join(group[0], key)
+
+    # alias pass: an alias joins its claimant to the entity it names only when one entity claims
+    # it; an acronym defined for two different expansions ("TT": tensor train, Topological
+    # Transformer) joins none of them
+    # owners are read before any alias join, so the outcome does not depend on the order
+    owners = {akey: {uf.find(r) for r in roots} for akey, roots in claims.items()}
     for akey in sorted(claims):
         if akey in names and len(owners[akey]) == 1:
-            a, b = uf.find(akey), uf.find(min(claims[akey]))
-            if a != b and len(lexicon_names[a] | lexicon_names[b]) <= 1:
-                uf.union(a, b)
-                lexicon_names[uf.find(a)] = lexicon_names[a] | lexicon_names[b]
+            join(akey, min(claims[akey]))
 
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in names:
