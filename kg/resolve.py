@@ -74,7 +74,7 @@ _COINED = re.compile(r"\w[A-Z]|\d")
 _HEADS = frozenset(name_key(line.strip()) for line in Path(__file__).with_name("resolve_heads.txt").read_text().splitlines()
                    if line.strip() and not line.startswith("#"))
 # the field's shorthand for its own words, as single words ("ResNet" stays one word)
-_ABBREVIATIONS = {"net": ("network",), "nn": ("neural", "network")}
+_ABBREVIATIONS = {"net": ("network",), "nn": ("neural", "network"), "nns": ("neural", "network")}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -155,6 +155,42 @@ def acronym_of(short: str, long: str) -> bool:
         if i < len(a) and c == a[i]:
             i += 1
     return i == len(a)
+
+
+_GLUE = frozenset("a an and by for in of on the to with".split())
+
+
+def spells(short: str, long: str) -> bool:
+    """The short form is made of the long form's words, each giving its first letter and maybe
+    more, in order ("of", "and" may give none): "LSTM" / "long short-term memory", "BP" / "backpropagation", "IVIF" /
+    "infrared and visible image fusion". Stricter than acronym_of: "TT" does not spell "tensor
+    train decomposition", so an acronym joins across papers only the name it was made from."""
+    if len(short) > 2 and short.endswith("s") and short[-2].isupper():
+        short = short[:-1]  # a plural: "CNNs"
+    letters = "".join(c for c in short.casefold() if c.isalnum())
+    ws = re.findall(r"[^\W_]+", long.casefold())
+    if not letters or not ws or len(letters) > 12 or len(ws) > 12:
+        return False
+
+    @lru_cache(maxsize=None)
+    def fit(i: int, j: int) -> bool:  # letters[i:] from words[j:], each word starting one run
+        if j == len(ws):
+            return i == len(letters)
+        w = ws[j]
+        if w in _GLUE and fit(i, j + 1):  # "of", "and" may give a letter ("MoE") or none
+            return True
+        if i == len(letters) or letters[i] != w[0]:
+            return False
+        k, i = 1, i + 1
+        while True:
+            if fit(i, j + 1):
+                return True
+            while k < len(w) and (i == len(letters) or w[k] != letters[i]):
+                k += 1
+            if k == len(w) or i == len(letters):
+                return False
+            i, k = i + 1, k + 1
+    return fit(0, 0)
 
 
 def synonym_of(m, lexicon_name: bool) -> str | None:
@@ -260,7 +296,7 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 # architecture search (NAS)"): the one-owner rule below drops it where another
                 # paper defined it otherwise
                 if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases) \
-                        and not ("c" in __import__("os").environ.get("KG_EXP", "abhc") and acronym_of(alias, m.name)):
+                        and not ("c" in __import__("os").environ.get("KG_EXP", "abhc") and spells(alias, m.name)):
                     continue
                 akey = node(m.type, name_key(alias))
                 if akey != root:
