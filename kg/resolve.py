@@ -65,6 +65,12 @@ def _ambiguous_alias(alias: str) -> bool:
     return " " not in alias.strip() and alias.islower() and "-" not in alias
 
 
+def _acronym(name: str) -> bool:
+    """A short form in capitals ("GP", "CNNs", "MoE"), not a word ("kernel")."""
+    core = re.sub(r"[\W_]", "", name)
+    return 0 < len(core) <= 6 and sum(c.isupper() for c in core) * 2 > len(core)
+
+
 def markers(name: str) -> tuple[str, ...]:
     return tuple(m.lower() for m in _MARKERS.findall(name))
 
@@ -110,16 +116,18 @@ def _word_list(name: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 16)
 def loose_key(name: str) -> str:
-    """The name's words with the ways one name is written in several papers folded: the field's abbreviations of its own words ("nets",
-    "NNs"), "neural" before "network" ("convolutional network"), and one trailing generic head
-    ("vanishing gradient problem", "mean squared error loss"); the head words are data
-    (resolve_heads.txt). Markers are not touched: callers compare them apart."""
-    import os; X = os.environ.get("KG_EXP", "abh")
+    """The name's words with the ways one name is written in several papers folded: the
+    field's shorthand for its own words ("nets", "NNs"), "neural" before "network" after
+    another word ("convolutional network"; "neural network" itself stays), and one trailing
+    generic head ("vanishing gradient problem", "MSE loss") when what is left still names
+    something: two words or more, or a coined name ("kernel method" is no "kernel"). The head
+    words are data (resolve_heads.txt). Markers are not touched: callers compare them apart."""
+    written = _word_list(name)
     out: list[str] = []
-    for w in _word_list(name):
-        out.extend(_ABBREVIATIONS.get(w, (w,)) if "a" in X else (w,))
-    if "n" in X: out = [w for i, w in enumerate(out) if not (w == "neural" and out[i + 1:i + 2] == ["network"])]
-    if "h" in X and len(out) > 1 and out[-1] in _HEADS:
+    for w in written:
+        out.extend(_ABBREVIATIONS.get(w, (w,)))
+    out = [w for i, w in enumerate(out) if not (w == "neural" and i > 0 and out[i + 1:i + 2] == ["network"])]
+    if len(out) > 1 and out[-1] in _HEADS and (len(out) > 2 or coined(name.split()[0])):
         out.pop()
     return " ".join(out)
 
@@ -227,6 +235,7 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     canonical: dict[str, str] = {}  # node key -> lexicon name
     gazetteer = default_gazetteer()
     claims: dict[str, set[str]] = defaultdict(set)  # alias node key -> node keys of the mentions claiming it
+    defined: dict[str, set[str]] = defaultdict(set)  # the same, for short acronyms papers defined
     kept: dict[str, set[str]] = defaultdict(set)  # node key -> every alias its mentions were written with
 
     def node(type_: str, key: str) -> str:
@@ -292,15 +301,17 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 kept[root].add(alias)  # shown, and matched where the paper's own text has it
                 if narrower_or_broader(alias, m.name):
                     continue  # a more specific or more general name is another entity: no join
-                # a short acronym is kept when this paper defined it for this name ("neural
-                # architecture search (NAS)"): the one-owner rule below drops it where another
-                # paper defined it otherwise
-                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases) \
-                        and not ("c" in __import__("os").environ.get("KG_EXP", "abhc") and spells(alias, m.name)):
-                    continue
+                # a short acronym is kept when this paper defined it for the name the mention
+                # resolves under ("neural architecture search (NAS)"): the one-owner rule below
+                # drops it where another paper defined it otherwise
+                target = claims
+                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
+                    if not (_acronym(alias) and spells(alias, m.name) and root == node(m.type, name_key(m.name))):
+                        continue
+                    target = defined  # weaker than a lexicon alias: only read where there is none
                 akey = node(m.type, name_key(alias))
                 if akey != root:
-                    claims[akey].add(root)
+                    target[akey].add(root)
 
     # fuzzy pass over the names: keys one deletion apart share a variant in this index (a
     # "symmetric delete" index), so candidates are found in linear time instead of comparing
@@ -345,6 +356,8 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     # it; an acronym defined for two different expansions ("TT": tensor train, Topological
     # Transformer) joins none of them
     # owners are read before any alias join, so the outcome does not depend on the order
+    for akey, roots in defined.items():
+        claims.setdefault(akey, roots)
     owners = {akey: {uf.find(r) for r in roots} for akey, roots in claims.items()}
     for akey in sorted(claims):
         if akey in names and len(owners[akey]) == 1:
@@ -390,4 +403,9 @@ def _label(members: list[str], names: dict[str, Counter], canonical: dict[str, s
     for k in members:
         counts.update(names[k])
     # most frequent surface; ties go to the one with the most capitals kept, then alphabetical
-    return min(counts, key=lambda s: (-counts[s], s.endswith("s") and not s.endswith("ss"), s))
+    order = sorted(counts, key=lambda s: (-counts[s], s.endswith("s") and not s.endswith("ss"), s))
+    # an acronym is shown by what it stands for ("GP" joined to "Gaussian processes" is labelled
+    # "Gaussian processes"): one pass over the surfaces, whatever the cluster's size
+    if _acronym(order[0]):
+        return next((s for s in order[1:] if spells(order[0], s)), order[0])
+    return order[0]
