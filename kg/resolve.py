@@ -110,8 +110,11 @@ def narrower_or_broader(a: str, b: str) -> bool:
     return not has_number or any(w.isdigit() or len(w) == 1 for w in extra)
 
 
+_ES_PLURAL = re.compile(r"(?<=ch|sh|ss|.x)es$")  # "searches", "losses", "boxes": name_key keeps the "e"
+
+
 def _word_list(name: str) -> list[str]:
-    return [name_key(w) for w in _WORD.findall(name.casefold())]
+    return [name_key(_ES_PLURAL.sub("", w)) for w in _WORD.findall(name.casefold())]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -120,14 +123,16 @@ def loose_key(name: str) -> str:
     field's shorthand for its own words ("nets", "NNs"), "neural" before "network" after
     another word ("convolutional network"; "neural network" itself stays), and one trailing
     generic head ("vanishing gradient problem", "MSE loss") when what is left still names
-    something: two words or more, or a coined name ("kernel method" is no "kernel"). The head
+    something: two words or more, or a coined name ("kernel method" is no "kernel"); a head
+    written with a capital is part of a proper name ("Open Graph Benchmark"). The head
     words are data (resolve_heads.txt). Markers are not touched: callers compare them apart."""
     written = _word_list(name)
     out: list[str] = []
     for w in written:
         out.extend(_ABBREVIATIONS.get(w, (w,)))
     out = [w for i, w in enumerate(out) if not (w == "neural" and i > 0 and out[i + 1:i + 2] == ["network"])]
-    if len(out) > 1 and out[-1] in _HEADS and (len(out) > 2 or coined(name.split()[0])):
+    head = name.split()[-1]
+    if len(out) > 1 and out[-1] in _HEADS and (len(out) > 2 or coined(name.split()[0])) and not head[:1].isupper():
         out.pop()
     return " ".join(out)
 
@@ -236,6 +241,7 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     gazetteer = default_gazetteer()
     claims: dict[str, set[str]] = defaultdict(set)  # alias node key -> node keys of the mentions claiming it
     defined: dict[str, set[str]] = defaultdict(set)  # the same, for short acronyms papers defined
+    spelled: set[str] = set()  # those of them some paper defined for the name they spell
     kept: dict[str, set[str]] = defaultdict(set)  # node key -> every alias its mentions were written with
 
     def node(type_: str, key: str) -> str:
@@ -301,17 +307,18 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 kept[root].add(alias)  # shown, and matched where the paper's own text has it
                 if narrower_or_broader(alias, m.name):
                     continue  # a more specific or more general name is another entity: no join
-                # a short acronym is kept when this paper defined it for the name the mention
-                # resolves under ("neural architecture search (NAS)"): the one-owner rule below
-                # drops it where another paper defined it otherwise
-                target = claims
-                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
-                    if not (_acronym(alias) and spells(alias, m.name) and root == node(m.type, name_key(m.name))):
-                        continue
-                    target = defined  # weaker than a lexicon alias: only read where there is none
                 akey = node(m.type, name_key(alias))
+                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
+                    # a short acronym joins when a paper defined it for the name it spells, and
+                    # the mention resolves under that name ("neural architecture search (NAS)");
+                    # every paper giving it counts as an owner, so two expansions join none
+                    if _acronym(alias) and akey != root:
+                        defined[akey].add(root)
+                        if spells(alias, m.name) and root == node(m.type, name_key(m.name)):
+                            spelled.add(akey)
+                    continue
                 if akey != root:
-                    target[akey].add(root)
+                    claims[akey].add(root)
 
     # fuzzy pass over the names: keys one deletion apart share a variant in this index (a
     # "symmetric delete" index), so candidates are found in linear time instead of comparing
@@ -356,8 +363,8 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     # it; an acronym defined for two different expansions ("TT": tensor train, Topological
     # Transformer) joins none of them
     # owners are read before any alias join, so the outcome does not depend on the order
-    for akey, roots in defined.items():
-        claims.setdefault(akey, roots)
+    for akey in spelled:  # weaker than a lexicon alias: read only where there is none
+        claims.setdefault(akey, defined[akey])
     owners = {akey: {uf.find(r) for r in roots} for akey, roots in claims.items()}
     for akey in sorted(claims):
         if akey in names and len(owners[akey]) == 1:
