@@ -117,6 +117,19 @@ def _word_list(name: str) -> list[str]:
     return [name_key(_ES_PLURAL.sub("", w)) for w in _WORD.findall(name.casefold())]
 
 
+_SUFFIXES = ("ation", "ing", "ion", "ate", "ed", "e")
+
+
+def _stem(word: str) -> str:
+    """A verb and its noun or participle ("fine-tune" / "fine-tuning" / "fine-tuned",
+    "backpropagate" / "backpropagation") share a stem marked "~": a word with no such ending
+    is not one of them, so "model" stays apart from "modeling"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)] + "~"
+    return word
+
+
 @lru_cache(maxsize=1 << 16)
 def loose_key(name: str) -> str:
     """The name's words with the ways one name is written in several papers folded: the
@@ -124,16 +137,18 @@ def loose_key(name: str) -> str:
     another word ("convolutional network"; "neural network" itself stays), and one trailing
     generic head ("vanishing gradient problem", "MSE loss") when what is left still names
     something: two words or more, or a coined name ("kernel method" is no "kernel"); a head
-    written with a capital is part of a proper name ("Open Graph Benchmark"). The head
-    words are data (resolve_heads.txt). Markers are not touched: callers compare them apart."""
-    written = _word_list(name)
+    written with a capital is part of a proper name ("Open Graph Benchmark"); then the last
+    word's verb ending (_stem). The head words are data (resolve_heads.txt). Markers are not
+    touched: callers compare them apart."""
     out: list[str] = []
-    for w in written:
+    for w in _word_list(name):
         out.extend(_ABBREVIATIONS.get(w, (w,)))
     out = [w for i, w in enumerate(out) if not (w == "neural" and i > 0 and out[i + 1:i + 2] == ["network"])]
-    head = name.split()[-1]
+    head = name.split()[-1] if name.split() else ""
     if len(out) > 1 and out[-1] in _HEADS and (len(out) > 2 or coined(name.split()[0])) and not head[:1].isupper():
         out.pop()
+    if out and not coined(name):
+        out[-1] = _stem(out[-1])
     return " ".join(out)
 
 

@@ -288,3 +288,13 @@ def test_acronym_of_a_mention_moved_to_a_narrower_name_joins_nothing():
                       Mention("combinatorial optimization", "Task", ("CO", "Single-stage neural combinatorial optimization"))),
                    ex("b", Mention("CO", "Task"))])
     assert not _one(res, ("a", "Task", "Single-stage neural combinatorial optimization"), ("b", "Task", "CO"))
+
+
+def test_verb_and_noun_forms_of_the_last_word_are_one_entity():
+    res = resolve([ex("a", Mention("fine-tuning", "Method")), ex("b", Mention("fine-tune", "Method")),
+                   ex("c", Mention("backpropagation", "Method")), ex("d", Mention("backpropagate", "Method")),
+                   ex("e", Mention("causal language model", "Method")), ex("f", Mention("causal language modeling", "Method"))])
+    assert _one(res, ("a", "Method", "fine-tuning"), ("b", "Method", "fine-tune"))
+    assert _one(res, ("c", "Method", "backpropagation"), ("d", "Method", "backpropagate"))
+    # a word without the ending is no verb form: a model is not its modelling
+    assert not _one(res, ("e", "Method", "causal language model"), ("f", "Method", "causal language modeling"))
