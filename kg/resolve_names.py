@@ -156,6 +156,7 @@ def acronym_of(short: str, long: str) -> bool:
 _GLUE = frozenset("a an and by for in of on the to with".split())
 
 
+@lru_cache(maxsize=1 << 16)
 def spells(short: str, long: str) -> bool:
     """The short form is made of the long form's words, each giving its first letter and maybe
     more, in order ("of", "and" may give none): "LSTM" / "long short-term memory", "BP" / "backpropagation", "IVIF" /
