@@ -298,3 +298,10 @@ def test_verb_and_noun_forms_of_the_last_word_are_one_entity():
     assert _one(res, ("c", "Method", "backpropagation"), ("d", "Method", "backpropagate"))
     # a word without the ending is no verb form: a model is not its modelling
     assert not _one(res, ("e", "Method", "causal language model"), ("f", "Method", "causal language modeling"))
+
+
+def test_loose_key_folds_es_plurals_and_keeps_neural_network_whole():
+    assert loose_key("evolutionary searches") == loose_key("evolutionary search")
+    assert loose_key("MSE losses") == loose_key("MSE")
+    assert loose_key("neural networks") != loose_key("networks")
+    assert loose_key("Open Graph Benchmark") != loose_key("Open Graph")  # a capitalised head is part of the name
