@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -59,10 +60,11 @@ class LinearModel:
         index, matrix = self._arrays()
         zero = len(matrix) - 1  # an all-zero row starts every slice, so none is empty
         ids, starts = [], []
+        get = index.get
         for feats in rows:
             starts.append(len(ids))
             ids.append(zero)
-            ids.extend(index[f] for f in feats if f in index)
+            ids += [get(f, zero) for f in feats]  # an unknown feature adds the zero row
         scores = np.add.reduceat(matrix[ids], starts, axis=0) + np.asarray(self.bias)
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         scores /= scores.sum(axis=1, keepdims=True)
@@ -145,23 +147,63 @@ def shape(name: str) -> str:
     return "".join(out)
 
 
-def _window(text: str, start: int, end: int, n: int = 3) -> tuple[list[str], list[str]]:
-    before = _WORD.findall(text[max(0, start - 60):start])[-n:]
-    after = _WORD.findall(text[end:end + 60])[:n]
-    return [w.lower() for w in before], [w.lower() for w in after]
+def sentence_words(sents: list[Sentence]) -> list[tuple[list[int], list[int], list[str]]]:
+    """Each sentence's words once: (starts, ends, lower-cased words), for window look-ups."""
+    out = []
+    for s in sents:
+        found = list(_WORD.finditer(s.text))
+        out.append(([m.start() for m in found], [m.end() for m in found], [m.group().lower() for m in found]))
+    return out
 
 
-def entity_features(c: Candidate, sents: list[Sentence], has_title: bool) -> list[str]:
-    words = c.name.split() or [""]
+def _window(words, start: int, end: int, n: int = 3) -> tuple[list[str], list[str]]:
+    starts, ends, low = words
+    before = bisect_right(ends, start)
+    after = bisect_left(starts, end)
+    return low[max(0, before - n):before], low[after:after + n]
+
+
+def nesting(cands: dict[str, Candidate]) -> dict[str, list[str]]:
+    """Which other candidates' mentions hold or lie inside each candidate's mentions, by the
+    generator that found them: "ResNet-50" inside the phrase "ResNet-50 backbone" is a
+    boundary decision the model learns, not a rule."""
+    by_sentence: dict[int, list[tuple[int, int, str, str]]] = {}
+    for key, c in cands.items():
+        for si, a, b in c.spans:
+            by_sentence.setdefault(si, []).append((a, -b, key, c.rule))
+    out: dict[str, set[str]] = {}
+    for items in by_sentence.values():
+        items.sort()
+        open_spans: list[tuple[int, int, str, str]] = []
+        for a, minus_b, key, rule in items:
+            b = -minus_b
+            open_spans = [t for t in open_spans if t[1] > a]
+            for x, y, outer, outer_rule in open_spans:
+                if outer != key and y >= b and (x, y) != (a, b):
+                    out.setdefault(key, set()).update((f"inside={outer_rule}", "inside-left" if x < a else "inside-right"))
+                    out.setdefault(outer, set()).add(f"contains={rule}")
+            open_spans.append((a, b, key, rule))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def candidate_features(cands: dict[str, Candidate], sents: list[Sentence], has_title: bool) -> dict[str, list[str]]:
+    """The entity (and proposes) features of every candidate of a paper."""
+    words = sentence_words(sents)
+    nested = nesting(cands)
+    return {key: entity_features(c, words, has_title) + nested.get(key, []) for key, c in cands.items()}
+
+
+def entity_features(c: Candidate, words: list, has_title: bool) -> list[str]:
+    names = c.name.split() or [""]
     low = c.name.lower()
-    head = words[-1].lower()
+    head = names[-1].lower()
     seen = sorted({si for si, _, _ in c.spans}) or [c.sentence]
     in_title = has_title and seen[0] == 0
     f = [f"rule={c.rule}", f"type={c.type}", f"rule.type={c.rule}|{c.type}", f"head={head}",
-         f"head.type={head}|{c.type}", f"suffix={head[-3:]}", f"first={words[0].lower()}",
-         f"words={min(len(words), 5)}", f"sentences={min(len(seen), 4)}", f"title={in_title}|{c.type}",
+         f"head.type={head}|{c.type}", f"suffix={head[-3:]}", f"first={names[0].lower()}",
+         f"words={min(len(names), 5)}", f"sentences={min(len(seen), 4)}", f"title={in_title}|{c.type}",
          f"shape={shape(c.name)}", f"position={min(seen[0], 4)}"]
-    f += [f"word={w.lower()}" for w in words[:-1]]
+    f += [f"word={w.lower()}" for w in names[:-1]]
     if c.proposed_by:
         f += [f"cue={c.proposed_by}", f"cue.type={c.proposed_by}|{c.type}"]
     if c.compared:
@@ -174,10 +216,10 @@ def entity_features(c: Candidate, sents: list[Sentence], has_title: bool) -> lis
         f.append("generic")
     if _supported(c, has_title):
         f.append("supported")
-    if _is_coined(words[0]):
+    if _is_coined(names[0]):
         f.append("coined")
     for si, a, b in c.spans[:4]:
-        before, after = _window(sents[si].text, a, b)
+        before, after = _window(words[si], a, b)
         f += [f"before={w}" for w in before] + [f"after={w}" for w in after]
         if before:
             f.append(f"before1={before[-1]}|{c.type}")
@@ -304,7 +346,9 @@ class LearnedExtractor(RuleExtractor):
         t = self.model.thresholds
         confidence: dict[str, float] = {}
         memory = self.model.memory
-        features = {key: entity_features(c, sents, has_title) + memory.features(key) for key, c in cands.items()}
+        features = candidate_features(cands, sents, has_title)
+        for key, feats in features.items():
+            feats += memory.features(key)
         for (key, c), p in zip(list(cands.items()), self.model.entity.probabilities_many(list(features.values()))):
             best = max(ENTITY_CLASSES[1:], key=p.__getitem__)
             if 1 - p["none"] < t.entity:

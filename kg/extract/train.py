@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from kg.extract.learned import (
-    ENTITY_CLASSES, PAIR_CLASSES, PROPOSES_CLASSES, ExtractorModel, LinearModel, Thresholds, entity_features,
+    ENTITY_CLASSES, PAIR_CLASSES, PROPOSES_CLASSES, ExtractorModel, LinearModel, Thresholds, candidate_features,
     method_pairs, prepare, rule_method_claims,
 )
 from kg.extract.memory import build_memory
@@ -95,8 +95,8 @@ def paper_examples(rules: RuleExtractor, gold: GoldPaper, paper: Paper):
                   if r["s"] != "PAPER" and r["p"] in PAIR_CLASSES}
     sents, cands, has_title = prepare(rules, paper)
     entities, proposes, canon, labelled = [], [], {}, []
-    for key, c in list(cands.items()):
-        feats = entity_features(c, sents, has_title)
+    for key, feats in candidate_features(cands, sents, has_title).items():
+        c = cands[key]
         match = next((keys[k] for k in (name_key(c.name), *map(name_key, sorted(c.aliases))) if k in keys), None)
         entities.append((feats, match["type"] if match else "none"))
         labelled.append((key, entities[-1][1]))
