@@ -21,6 +21,7 @@ from typing import Iterator
 
 from kg.serve.guard import MAX_DEPTH, Refused, check_query
 from kg.serve.lookup import FAST_ROWS, is_lookup
+from kg.serve.loop import NeedsWorker
 from kg.serve.worker import _LEN, answer
 
 DEFAULT_TIMEOUT = 30.0
@@ -173,13 +174,17 @@ class QueryService:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            self.store = None  # a spare still starting holds this object; the store must close now
             workers = list(self._all)
             self._all.clear()
         for w in workers:
             w.kill()
 
     def run(self, sparql: str, accept: str | None = None, formats: list[str] | None = None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            here_only: bool = False) -> Response:
+        """The answer to one query. With `here_only` (the connection loop, which must not wait),
+        a query that needs a worker raises NeedsWorker instead of waiting for one."""
         try:
             toks = check_query(sparql, self.max_depth)
         except Refused as exc:
@@ -190,6 +195,8 @@ class QueryService:
             resp = self._answer_here(req)
             if resp is not None:
                 return resp
+        if here_only:
+            raise NeedsWorker
         try:
             # a killed worker is replaced in well under a second, so a short wait rides that out;
             # workers all busy with long queries get 503 rather than a growing queue
