@@ -34,12 +34,13 @@ class NeedsWorker(Exception):
 
 
 class _Conn:
-    __slots__ = ("sock", "addr", "buf", "need", "deadline", "out", "close_after", "slot", "linger")
+    __slots__ = ("sock", "addr", "buf", "need", "deadline", "out", "close_after", "slot", "linger", "events")
 
     def __init__(self, sock: socket.socket, addr, deadline: float, slot: bool = True) -> None:
         self.sock, self.addr, self.buf, self.need = sock, addr, bytearray(), None
         self.deadline, self.out, self.close_after = deadline, b"", False
         self.slot, self.linger = slot, False  # slot: holds one of the max_connections
+        self.events = selectors.EVENT_READ
 
 
 class LoopMixin:
@@ -113,7 +114,7 @@ class LoopMixin:
                     continue
                 self._busy += 1
                 conn = _Conn(sock, addr, time.monotonic() + LINGER, slot=False)
-                conn.out, conn.close_after = self._BUSY, True
+                conn.out, conn.close_after, conn.events = self._BUSY, True, selectors.EVENT_WRITE
                 self._conns.add(conn)
                 self._sel.register(sock, selectors.EVENT_WRITE, conn)
                 continue
@@ -192,7 +193,6 @@ class LoopMixin:
         del conn.buf[:conn.need]
         conn.need = None
         conn.out, conn.close_after = handler.wfile.getvalue(), handler.close_connection
-        self._sel.modify(conn.sock, selectors.EVENT_WRITE, conn)
         conn.deadline = time.monotonic() + self.write_timeout
         self._on_write(conn)
 
@@ -207,6 +207,7 @@ class LoopMixin:
         conn.out = conn.out[sent:]
         if conn.out:
             conn.deadline = time.monotonic() + self.write_timeout  # a deadline on progress
+            self._want(conn, selectors.EVENT_WRITE)
             return
         if conn.close_after:
             try:
@@ -216,12 +217,18 @@ class LoopMixin:
                 return
             conn.linger, conn.buf = True, bytearray()  # until the client closes, or LINGER
             conn.deadline = min(conn.deadline, time.monotonic() + LINGER)
-            self._sel.modify(conn.sock, selectors.EVENT_READ, conn)
+            self._want(conn, selectors.EVENT_READ)
             return
         conn.deadline = time.monotonic() + self.header_timeout  # idle keep-alive, or the next head
-        self._sel.modify(conn.sock, selectors.EVENT_READ, conn)
+        self._want(conn, selectors.EVENT_READ)
         if conn.buf:  # a pipelined request is already here
             self._advance(conn)
+
+    def _want(self, conn: _Conn, events: int) -> None:
+        """Wait for `events` on conn (an answer is sent at once; WRITE only while it is partial)."""
+        if conn.events != events:
+            conn.events = events
+            self._sel.modify(conn.sock, events, conn)
 
     def _hand_over(self, conn: _Conn) -> None:
         """The connection, with the bytes read so far, to a thread running the blocking handler."""
