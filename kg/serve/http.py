@@ -130,6 +130,16 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.first_deadline = None
         super().handle_one_request()
 
+    _date = (0, "")  # (second, its Date header): formatting it was a few percent of a lookup
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        now = int(time.time())
+        if SparqlHandler._date[0] != now:
+            SparqlHandler._date = (now, super().date_time_string(now))
+        return SparqlHandler._date[1]
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         if not self.server.quiet:
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")

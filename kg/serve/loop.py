@@ -51,15 +51,20 @@ class LoopMixin:
     _BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 25\r\nConnection: close\r\n"
              b"Retry-After: 1\r\n\r\ntoo many open connections")
 
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        self._stopping, self._stopped = False, threading.Event()
+    def __init__(self, *args, **kwargs) -> None:
+        # before serving starts, so that a shutdown() called early is not lost
+        self._stopping, self._stopped, self._serving = False, threading.Event(), False
         self._wake_r, self._wake_w = socket.socketpair()
+        self._conns: set[_Conn] = set()
+        self._busy = 0
+        super().__init__(*args, **kwargs)
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
         sel = self._sel = selectors.DefaultSelector()
         self.socket.setblocking(False)
         sel.register(self.socket, selectors.EVENT_READ, "listen")
         sel.register(self._wake_r, selectors.EVENT_READ, "wake")
-        self._conns: set[_Conn] = set()
-        self._busy = 0
+        self._serving = True
         next_sweep = time.monotonic() + TICK
         try:
             while not self._stopping:
@@ -68,10 +73,14 @@ class LoopMixin:
                         self._accept()
                     elif key.data == "wake":
                         self._wake_r.recv(64)
-                    elif mask & selectors.EVENT_WRITE:
-                        self._on_write(key.data)
                     else:
-                        self._on_read(key.data)
+                        try:
+                            if mask & selectors.EVENT_WRITE:
+                                self._on_write(key.data)
+                            else:
+                                self._on_read(key.data)
+                        except Exception:  # noqa: BLE001 - one connection's failure ends it, not the loop
+                            self._close(key.data)
                 now = time.monotonic()
                 if now >= next_sweep:
                     next_sweep = now + TICK
@@ -81,19 +90,21 @@ class LoopMixin:
             for conn in list(self._conns):
                 self._close(conn)
             sel.close()
-            self._wake_r.close()
-            self._wake_w.close()
             self._stopped.set()
 
     def shutdown(self) -> None:
         self._stopping = True
         try:
             self._wake_w.send(b"x")
-        except (OSError, AttributeError):
+        except OSError:
             pass
-        stopped = getattr(self, "_stopped", None)
-        if stopped is not None:
-            stopped.wait()
+        if self._serving:
+            self._stopped.wait()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_r.close()
+        self._wake_w.close()
 
     # --- connections ------------------------------------------------------------------------
 
@@ -245,6 +256,10 @@ class LoopMixin:
         except Exception:  # noqa: BLE001 - a broken connection is that client's problem only
             pass
         finally:
+            try:
+                sock.shutdown(socket.SHUT_WR)  # as socketserver does: the answer is not reset
+            except OSError:
+                pass
             try:
                 sock.close()
             finally:
