@@ -172,3 +172,22 @@ def test_slow_sockets_hold_no_thread(server):
     finally:
         for s in socks:
             s.close()
+
+
+def test_json_writer_matches_json_dumps(graph_ttl):
+    """The direct JSON writer gives the bytes json.dumps gives for the SPARQL JSON documents."""
+    import pyoxigraph as ox
+
+    from kg.serve.writers import _term_json, serialize_solutions
+    store = ox.Store()
+    store.bulk_load(path=str(graph_ttl), format=ox.RdfFormat.TURTLE)
+    store.add(ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://e/p"), ox.Literal('x"\u00e9\n\U0001F600\\', language="en")))
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"),
+                      ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    for q in ["SELECT * { ?s ?p ?o }", "SELECT ?s ?x { ?s ?p ?o OPTIONAL { ?o ?q ?x } }", "SELECT ?none { ?s ?p ?o } LIMIT 2"]:
+        sols = store.query(q)
+        names = [v.value for v in sols.variables]
+        doc = {"head": {"vars": names}, "results": {"bindings": [
+            {v: _term_json(t) for v, t in zip(names, tuple(row)) if t is not None} for row in sols]}}
+        expected = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        assert serialize_solutions(store.query(q), "json", 10**9, {}) == expected
