@@ -191,3 +191,31 @@ def test_json_writer_matches_json_dumps(graph_ttl):
             {v: _term_json(t) for v, t in zip(names, tuple(row)) if t is not None} for row in sols]}}
         expected = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         assert serialize_solutions(store.query(q), "json", 10**9, {}) == expected
+
+
+@pytest.mark.parametrize("head", [
+    b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    b"GET / HTTP/1.0\r\n\r\n",
+    b"GET / HTTP/1.0\r\nConnection: keep-alive\r\nHost: a\r\n\r\n",
+    b"POST /sparql HTTP/1.1\r\nHost:x\r\nConnection: close\r\nContent-Length: 6\r\n\r\nASK {}",
+    b"HEAD /x HTTP/1.1\r\nHost: \t spaced  \r\nX-Two: 1\r\nx-two: 2\r\nConnection: Keep-Alive\r\n\r\n",
+    b"OPTIONS /sparql HTTP/1.1\r\nOrigin: http://e\r\nX-Latin: caf\xe9\r\n\r\n",
+    b"GET //etc/passwd HTTP/1.1\r\nHost: localhost\r\n\r\n",                   # stdlib path
+    b"GET / HTTP/1.1\r\nHost: localhost\r\n folded\r\n\r\n",                  # stdlib path
+    b"GET / HTTP/1.1\nHost: localhost\n\n",                                   # stdlib path
+    b"PUT / HTTP/1.1\r\nHost: localhost\r\n\r\n",                             # stdlib path
+    b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * 101 + b"\r\n",                      # stdlib: 431
+])
+def test_loop_head_parse_is_the_stdlibs(server, head):
+    """The loop's parse of a plain request head gives what BaseHTTPRequestHandler's gives."""
+    from http.server import BaseHTTPRequestHandler
+
+    from kg.serve.http import InlineHandler
+
+    def parsed(parse):
+        h = InlineHandler(server, ("127.0.0.1", 1), head)
+        h.raw_requestline = h.rfile.readline(65537)
+        ok = parse(h)
+        return (ok, h.command, getattr(h, "path", None), h.request_version, h.close_connection, h.requestline,
+                list(h.headers.items()) if ok else None, h.rfile.tell(), h.wfile.getvalue()[:12])
+    assert parsed(InlineHandler.parse_request) == parsed(BaseHTTPRequestHandler.parse_request)
