@@ -246,3 +246,13 @@ def test_big_query_does_not_stall_the_loop(server):
     finally:
         sys.setswitchinterval(interval)
     assert done == [200] and slowest < 0.25, slowest  # judged in the loop, one lookup waited ~0.4 s
+
+
+def test_many_pipelined_requests_and_bare_lf_heads(server):
+    lookup = "SELECT ?p WHERE { <https://w3id.org/mlkg/id/method/tcnca> ?p ?o } LIMIT 1"
+    answers = _exchange(server, _get(lookup) * 600 + _get(lookup, close=True), 601, wait=20)
+    assert len(answers) == 601 and all(a.startswith(b"HTTP/1.1 200") for a in answers)
+    # the stdlib's header reader ends a head at an empty line after LF or CRLF; so does the loop
+    for head in (b"GET /static/kg-serve.js HTTP/1.1\r\nHost: localhost\n\r\n",
+                 b"GET /static/kg-serve.js HTTP/1.1\nHost: localhost\n\n"):
+        assert _exchange(server, head, 1, wait=3)[0].startswith(b"HTTP/1.1 200")

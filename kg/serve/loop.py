@@ -30,6 +30,7 @@ LINGER = 1.0  # seconds a closing connection's unread input is drained, so the a
 MAX_BUSY = 256  # connections refused with 503 that may be lingering at once
 _CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*(.*?)[ \t]*\r?$", re.I | re.M)
 _EXPECT = re.compile(rb"^expect:", re.I | re.M)
+_HEAD_END = re.compile(rb"\n\r?\n")  # an empty line, CRLF or bare LF, ends the head
 
 
 class NeedsWorker(Exception):
@@ -176,18 +177,25 @@ class LoopMixin:
         self._advance(conn)
 
     def _advance(self, conn: _Conn) -> None:
-        """Answer the request in conn.buf once it is all there."""
+        """Answer the requests in conn.buf that are all there, one after the other (pipelining),
+        while each answer goes out at once."""
+        while self._answer_one(conn) and conn.buf:
+            pass
+
+    def _answer_one(self, conn: _Conn) -> bool:
+        """Answer the first request in conn.buf if it is all there; True when the answer is sent
+        and the connection waits for the next request."""
         if conn.need is None:
-            ends = [i + len(m) for m in (b"\r\n\r\n", b"\n\n") if (i := conn.buf.find(m)) >= 0]
-            if not ends:
+            end = _HEAD_END.search(conn.buf)  # where the stdlib's header reader stops too
+            if end is None:
                 if len(conn.buf) > HEAD_LIMIT:
                     self._hand_over(conn)
-                return
-            head_end = min(ends)
+                return False
+            head_end = end.end()
             head = bytes(conn.buf[:head_end])
             if head_end > HEAD_LIMIT or _EXPECT.search(head):
                 self._hand_over(conn)
-                return
+                return False
             lengths = _CONTENT_LENGTH.findall(head)
             conn.need = head_end
             if len(lengths) == 1 and re.fullmatch(rb"[0-9]{1,12}", lengths[0]) \
@@ -196,50 +204,55 @@ class LoopMixin:
                 conn.deadline = time.monotonic() + self.body_timeout
             # otherwise the handler refuses the Content-Length without reading a body
         if len(conn.buf) < conn.need:
-            return
+            return False
         if conn.need > INLINE_MAX:
             self._hand_over(conn)
-            return
+            return False
         data = bytes(conn.buf[:conn.need])
         handler = self.inline_handler(self, conn.addr, data)
         try:
             handler.handle_one_request()
         except NeedsWorker:
             self._hand_over(conn)
-            return
+            return False
         del conn.buf[:conn.need]
         conn.need = None
         conn.out, conn.close_after = handler.wfile.getvalue(), handler.close_connection
         conn.deadline = time.monotonic() + self.write_timeout
-        self._on_write(conn)
+        return self._flush(conn)
 
     def _on_write(self, conn: _Conn) -> None:
+        if self._flush(conn) and conn.buf:  # a pipelined request is already here
+            self._advance(conn)
+
+    def _flush(self, conn: _Conn) -> bool:
+        """Send what is pending; True when all of it went and the connection reads again."""
         try:
             sent = conn.sock.send(conn.out)
         except (BlockingIOError, InterruptedError):
-            return
+            sent = 0
         except OSError:
             self._close(conn)
-            return
+            return False
         conn.out = conn.out[sent:]
         if conn.out:
-            conn.deadline = time.monotonic() + self.write_timeout  # a deadline on progress
+            if sent:
+                conn.deadline = time.monotonic() + self.write_timeout  # a deadline on progress
             self._want(conn, selectors.EVENT_WRITE)
-            return
+            return False
         if conn.close_after:
             try:
                 conn.sock.shutdown(socket.SHUT_WR)
             except OSError:
                 self._close(conn)
-                return
+                return False
             conn.linger, conn.buf = True, bytearray()  # until the client closes, or LINGER
             conn.deadline = min(conn.deadline, time.monotonic() + LINGER)
             self._want(conn, selectors.EVENT_READ)
-            return
+            return False
         conn.deadline = time.monotonic() + self.header_timeout  # idle keep-alive, or the next head
         self._want(conn, selectors.EVENT_READ)
-        if conn.buf:  # a pipelined request is already here
-            self._advance(conn)
+        return True
 
     def _want(self, conn: _Conn, events: int) -> None:
         """Wait for `events` on conn (an answer is sent at once; WRITE only while it is partial)."""
