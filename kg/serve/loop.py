@@ -74,7 +74,10 @@ class LoopMixin:
             while not self._stopping:
                 for key, mask in sel.select(TICK):
                     if key.data == "listen":
-                        self._accept()
+                        try:
+                            self._accept()
+                        except Exception:  # noqa: BLE001 - the loop must go on; the next event retries
+                            pass
                     elif key.data == "wake":
                         self._wake_r.recv(64)
                     else:
