@@ -51,6 +51,7 @@ def test_lookup_shapes(query):
     "SELECT ?s { ?s ?p 1 } ORDER BY ?s",                   # sorts the whole scan
     "SELECT DISTINCT ?p { ?s ?p <http://e/x> }",           # may read a hub to produce a few
     "SELECT ?s { ?s ?p 1 } OFFSET 5000",                   # skips past FAST_ROWS
+    "SELECT ?s { ?s ?p 1 } OFFSET " + "9" * 5000,            # no int() of 5,000 digits
     "SELECT ?s { ?s <http://e/a>/<http://e/b> 1 }",        # a path
     "SELECT ?s { ?s ?p 1 FILTER(?s != ?p) }",
     "SELECT ?s { { ?s ?p 1 } }",

@@ -2,8 +2,8 @@
 
 A worker exists because a query cannot be stopped inside the engine. A query that cannot run
 away needs no stopping: one triple pattern with its subject or object bound (a node's
-neighbours, "what links here"), optionally with LIMIT/OFFSET, is one range scan of one index —
-no join, no FILTER, no path, no DISTINCT, ORDER BY or GROUP BY, no subquery. That shape is decided on the
+neighbours, "what links here"), optionally with LIMIT/OFFSET, is one range scan of one index:
+no join, FILTER, path, DISTINCT, ORDER BY, GROUP BY or subquery. The shape is decided on the
 guard's token stream (the same terminals the engine's parser sees), so a query is either
 exactly this shape or goes to a worker as before. In the server it is also capped: past
 FAST_ROWS rows the server stops reading and sends the query to a worker, so a lookup on a hub
@@ -88,8 +88,11 @@ def is_lookup(toks: list[tuple[str, str]]) -> bool:
     seen = set()
     while j < n:
         w = word(j)
-        if w not in ("LIMIT", "OFFSET") or w in seen or j + 1 >= n or toks[j + 1][0] != "number" \
-                or not toks[j + 1][1].isdigit() or (w == "OFFSET" and int(toks[j + 1][1]) > FAST_ROWS):
+        if w not in ("LIMIT", "OFFSET") or w in seen or j + 1 >= n or toks[j + 1][0] != "number":
+            return False
+        count = toks[j + 1][1]
+        # length first: int() refuses numbers of more than 4,300 digits
+        if not count.isdigit() or (w == "OFFSET" and (len(count) > 9 or int(count) > FAST_ROWS)):
             return False
         seen.add(w)
         j += 2
