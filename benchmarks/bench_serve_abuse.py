@@ -7,7 +7,9 @@ Starts the real command (`kg serve GRAPH --port P --timeout T`) on the corpus gr
 `kg build ../shared/corpus` unless --graph is given) and prints one table per part:
 
 1. load: --clients threads in --procs client processes, --lookups lookups each, a new TCP
-   connection per request (no keep-alive): p50 / p99 / max latency, errors.
+   connection per request (no keep-alive): p50 / p99 / max latency, errors. Every lookup is a
+   different query (a node's outgoing or incoming edges, LIMIT 20, over all subject IRIs):
+   nothing is repeated, so the figure is not a cache's.
 2. slow sockets: --slow sockets that send a header byte every 2 s for --slow-seconds while a
    probe sends a normal request every 0.5 s: probe p50 / max, and how many slow sockets the
    server closed (its header deadline), with the time it took.
@@ -79,17 +81,26 @@ def request(port: int, query: str, *, method: str = "GET", read: bool = True, ti
         conn.close()
 
 
-def _client_proc(port: int, threads: int, lookups: int, iris: list[str], out) -> None:
+def lookup_queries(iris: list[str], count: int) -> list[str]:
+    """`count` distinct lookups: a node's outgoing edges, then its incoming ones, over all the
+    graph's subject IRIs (no query is sent twice, so no cache could answer a repeat)."""
+    forms = ("SELECT ?p ?o WHERE {{ <{}> ?p ?o }} LIMIT 20", "SELECT ?s ?p WHERE {{ ?s ?p <{}> }} LIMIT 20")
+    queries = [form.format(iri) for form in forms for iri in iris]
+    if count > len(queries):
+        raise SystemExit(f"only {len(queries)} distinct lookups in this graph; ask for fewer")
+    return queries[:count]
+
+
+def _client_proc(port: int, queries: list[list[str]], out) -> None:
     times, errors = [], [0]
 
-    def one(k):
-        for i in range(lookups):
-            iri = iris[(k * 7919 + i) % len(iris)]
-            status, t = request(port, f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT 20")
+    def one(mine):
+        for query in mine:
+            status, t = request(port, query)
             times.append(t)
             if status != 200:
                 errors[0] += 1
-    ts = [threading.Thread(target=one, args=(k,)) for k in range(threads)]
+    ts = [threading.Thread(target=one, args=(mine,)) for mine in queries]
     for t in ts:
         t.start()
     for t in ts:
@@ -99,8 +110,10 @@ def _client_proc(port: int, threads: int, lookups: int, iris: list[str], out) ->
 
 def part_load(port: int, clients: int, lookups: int, procs: int, iris: list[str]) -> None:
     q = multiprocessing.Queue()
-    per = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
-    ps = [multiprocessing.Process(target=_client_proc, args=(port, n, lookups, iris, q)) for n in per if n]
+    queries = lookup_queries(iris, clients * lookups)
+    per_client = [queries[k::clients] for k in range(clients)]  # client k: every clients-th lookup
+    ps = [multiprocessing.Process(target=_client_proc, args=(port, per_client[i::procs], q))
+          for i in range(min(procs, clients))]
     start = time.perf_counter()
     for p in ps:
         p.start()

@@ -41,7 +41,7 @@ def make_server(store: ox.Store, host: str = DEFAULT_HOST, port: int = DEFAULT_P
     prefixes = known_prefixes(store)
     try:
         service = QueryService(str(store_dir), prefixes, timeout=timeout, max_rows=max_rows, slots=slots,
-                               max_memory_mb=max_memory_mb, max_depth=max_depth)
+                               max_memory_mb=max_memory_mb, max_depth=max_depth, store=store)
         page = render_page(saved_queries(queries_dir), len(store))
         server = SparqlServer((host, port), service, page, quiet=quiet, **http_options)
     except BaseException:

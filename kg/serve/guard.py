@@ -99,8 +99,9 @@ def check_depth(sparql: str, limit: int = MAX_DEPTH) -> None:
                                "refused before parsing")
 
 
-def check_query(sparql: str, limit: int = MAX_DEPTH) -> None:
-    """Refused unless `sparql` is one read-only query without SERVICE, within the nesting limit."""
+def check_query(sparql: str, limit: int = MAX_DEPTH) -> list[tuple[str, str]]:
+    """Refused unless `sparql` is one read-only query without SERVICE, within the nesting limit;
+    the query's tokens otherwise (kg.serve.lookup reads its shape from them)."""
     if not sparql or not sparql.strip():
         raise Refused(400, "empty query")
     check_depth(sparql, limit)
@@ -113,6 +114,7 @@ def check_query(sparql: str, limit: int = MAX_DEPTH) -> None:
         raise Refused(403, "SPARQL Update is not allowed: this endpoint is read-only")
     if any(w.startswith("SERVICE") for w in words):
         raise Refused(403, "SERVICE (federated query) is not allowed on this endpoint")
+    return toks
 
 
 def is_update(sparql: str) -> bool:

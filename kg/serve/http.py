@@ -1,4 +1,7 @@
-"""The HTTP side of `kg serve`: the SPARQL 1.1 Protocol on a threaded stdlib server, hardened.
+"""The HTTP side of `kg serve`: the SPARQL 1.1 Protocol on the stdlib's request handler, hardened.
+
+Connections are held by one selectors loop (kg.serve.loop) until their request is in; the handler
+below then runs on those bytes in the loop (InlineHandler) or, for a query worker, in a thread.
 
 - Host header: bound to loopback, only loopback names are answered (DNS rebinding), unless
   `allow_hosts` adds names (or "*").
@@ -21,10 +24,11 @@ import socket
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
+from kg.serve.loop import LoopMixin, NeedsWorker
 from kg.serve.page import CSP, STATIC, asset
 from kg.serve.service import QueryService, Response, error
 
@@ -42,15 +46,20 @@ def is_loopback(host: str) -> bool:
 
 
 class _DeadlineReader(io.RawIOBase):
-    """Socket reads that fail once the handler's current deadline has passed."""
+    """Socket reads that fail once the handler's current deadline has passed; `prefix` (what
+    the connection loop read already) comes first."""
 
-    def __init__(self, sock: socket.socket, handler: "SparqlHandler") -> None:
-        self.sock, self.handler = sock, handler
+    def __init__(self, sock: socket.socket, handler: "SparqlHandler", prefix: bytes = b"") -> None:
+        self.sock, self.handler, self.prefix = sock, handler, prefix
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buf) -> int:
+        if self.prefix:
+            n = min(len(buf), len(self.prefix))
+            buf[:n], self.prefix = self.prefix[:n], self.prefix[n:]
+            return n
         left = self.handler.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("deadline passed")
@@ -58,10 +67,9 @@ class _DeadlineReader(io.RawIOBase):
         return self.sock.recv_into(buf)
 
 
-class SparqlServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+class SparqlServer(LoopMixin, HTTPServer):
     request_queue_size = 1024  # listen backlog; 5 overflowed under 50 clients
+    max_body = MAX_BODY
 
     def __init__(self, address, service: QueryService, page: str, *, quiet: bool = False,
                  allow_hosts: list[str] | None = None, cors: list[str] | None = None,
@@ -74,6 +82,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.header_timeout, self.body_timeout, self.write_timeout = header_timeout, body_timeout, write_timeout
         self.max_connections = max_connections
         self._slots = threading.BoundedSemaphore(max_connections)
+        self.inline_handler = InlineHandler
         super().__init__(address, SparqlHandler)
         extra = set(allow_hosts or [])
         if "*" in extra or not is_loopback(self.server_address[0]):
@@ -86,23 +95,6 @@ class SparqlServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/"
-
-    def process_request(self, request, client_address) -> None:
-        if not self._slots.acquire(blocking=False):
-            try:  # over the limit: say so and close, instead of a thread per connection
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 25\r\nConnection: close\r\n"
-                                b"Retry-After: 1\r\n\r\ntoo many open connections")
-            except OSError:
-                pass
-            self.shutdown_request(request)
-            return
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request, client_address) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
 
     def server_close(self) -> None:
         super().server_close()
@@ -121,15 +113,32 @@ class SparqlHandler(BaseHTTPRequestHandler):
     server_version = "kg-serve"
     protocol_version = "HTTP/1.1"
     deadline = 0.0
+    here_only = False  # True in the connection loop: a query for a worker raises NeedsWorker
+
+    def __init__(self, request, client_address, server, *, prefix: bytes = b"", deadline: float | None = None):
+        self.prefix, self.first_deadline = prefix, deadline
+        super().__init__(request, client_address, server)
 
     def setup(self) -> None:
         super().setup()
-        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, self), 1 << 16)
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, self, self.prefix), 1 << 16)
 
     def handle_one_request(self) -> None:
-        # the request line and headers (and the wait for them on a kept-alive connection)
-        self.deadline = time.monotonic() + self.server.header_timeout
+        # the request line and headers (and the wait for them on a kept-alive connection); the
+        # first request keeps the deadline the connection loop gave it
+        self.deadline = self.first_deadline or time.monotonic() + self.server.header_timeout
+        self.first_deadline = None
         super().handle_one_request()
+
+    _date = (0, "")  # (second, its Date header): formatting it was a few percent of a lookup
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        now = int(time.time())
+        if SparqlHandler._date[0] != now:
+            SparqlHandler._date = (now, super().date_time_string(now))
+        return SparqlHandler._date[1]
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         if not self.server.quiet:
@@ -161,7 +170,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # --- sending ----------------------------------------------------------------------------
 
     def _send(self, resp: Response, head_only: bool = False) -> None:
-        self.connection.settimeout(self.server.write_timeout)
+        self._write_timeout()
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(resp.length))
@@ -182,9 +191,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
             for chunk in resp.body:
                 self.wfile.write(chunk)
 
+    def _write_timeout(self) -> None:
+        self.connection.settimeout(self.server.write_timeout)
+
     def _safely(self, method: Callable[[], Response], head_only: bool = False) -> None:
         try:
             resp = self._refusal() or method()
+        except NeedsWorker:
+            raise
         except TimeoutError:
             self.close_connection = True
             resp = error(408, "request body not received in time")
@@ -303,4 +317,45 @@ class SparqlHandler(BaseHTTPRequestHandler):
             body_query = queries[0]
         formats = params.get("format", []) + params.get("output", [])
         return self.server.service.run(body_query, self.headers.get("Accept"), formats,
-                                       params.get("default-graph-uri"), params.get("named-graph-uri"))
+                                       params.get("default-graph-uri"), params.get("named-graph-uri"),
+                                       here_only=self.here_only)
+
+
+# a plain request head: the stdlib's parse, which goes through the email package, was a fifth of
+# the server's time on a lookup; any other head (folded or bare-LF lines, HTTP/0.9 or 2, a path
+# starting "//", Expect) is parsed by the stdlib as before
+_PLAIN_LINE = re.compile(rb"(GET|HEAD|POST|OPTIONS) (/(?!/)[!-~]*) (HTTP/1\.[01])\r\n")
+_PLAIN_HEADERS = re.compile(rb"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\r\n]*\r\n){0,100}\r\n")
+
+
+class InlineHandler(SparqlHandler):
+    """The handler run by the connection loop on one complete request held in memory: it reads
+    from and writes to buffers, never the socket; the loop sends `wfile`'s bytes."""
+    here_only = True
+
+    def parse_request(self) -> bool:
+        line = _PLAIN_LINE.fullmatch(self.raw_requestline)
+        data, start = self.rfile.getvalue(), self.rfile.tell()
+        block = _PLAIN_HEADERS.match(data, start)
+        if line is None or block is None or b"expect:" in block.group().lower():
+            return super().parse_request()
+        self.command, self.path, self.request_version = (part.decode("ascii") for part in line.groups())
+        self.requestline = self.raw_requestline[:-2].decode("iso-8859-1")
+        headers = self.headers = self.MessageClass()
+        for raw in block.group()[:-2].split(b"\r\n")[:-1]:
+            name, _, value = raw.decode("iso-8859-1").partition(":")
+            headers[name] = value.lstrip(" \t")  # what the email parser keeps of a header line
+        self.rfile.seek(block.end())
+        conntype = headers.get("Connection", "").lower()
+        self.close_connection = (self.request_version == "HTTP/1.0" or conntype == "close") and conntype != "keep-alive"
+        return True
+
+    def __init__(self, server: SparqlServer, client_address, data: bytes) -> None:  # noqa: D107
+        self.server, self.client_address = server, client_address
+        self.request = self.connection = None
+        self.rfile, self.wfile = io.BytesIO(data), io.BytesIO()
+        self.close_connection = True  # parse_request keeps an HTTP/1.1 connection open
+        self.first_deadline = None
+
+    def _write_timeout(self) -> None:
+        pass  # the loop's write deadline applies

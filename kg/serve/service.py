@@ -20,7 +20,9 @@ import time
 from typing import Iterator
 
 from kg.serve.guard import MAX_DEPTH, Refused, check_query
-from kg.serve.worker import _LEN
+from kg.serve.lookup import FAST_ROWS, is_lookup
+from kg.serve.loop import NeedsWorker
+from kg.serve.worker import _LEN, answer
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
@@ -100,12 +102,14 @@ class Worker:
 
 class QueryService:
     """Runs read-only queries against the store in `store_dir` with a deadline, a row cap and a
-    memory cap per query (`max_memory_mb`, the worker's resident size)."""
+    memory cap per query (`max_memory_mb`, the worker's resident size). With `store` (the same
+    graph, opened in this process) lookups (kg.serve.lookup) are answered here, without a worker."""
 
     def __init__(self, store_dir: str, prefixes: dict[str, str], timeout: float = DEFAULT_TIMEOUT,
                  max_rows: int = DEFAULT_MAX_ROWS, slots: int | None = None,
-                 max_memory_mb: int = DEFAULT_MAX_MEMORY_MB, max_depth: int = MAX_DEPTH) -> None:
+                 max_memory_mb: int = DEFAULT_MAX_MEMORY_MB, max_depth: int = MAX_DEPTH, store=None) -> None:
         self.store_dir = str(store_dir)
+        self.store = store
         self.prefixes = prefixes
         self.timeout = float(timeout)
         self.max_rows = int(max_rows)
@@ -170,17 +174,31 @@ class QueryService:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            self.store = None  # a spare still starting holds this object; the store must close now
             workers = list(self._all)
             self._all.clear()
         for w in workers:
             w.kill()
 
     def run(self, sparql: str, accept: str | None = None, formats: list[str] | None = None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            here_only: bool = False) -> Response:
+        """The answer to one query. With `here_only` (the connection loop, which must not wait),
+        a query that needs a worker raises NeedsWorker instead of waiting for one."""
         try:
-            check_query(sparql, self.max_depth)
+            toks = check_query(sparql, self.max_depth)
         except Refused as exc:
             return error(exc.status, str(exc))
+        req = {"query": sparql, "accept": accept, "formats": formats or [], "prefixes": self.prefixes,
+               "default_graphs": default_graphs, "named_graphs": named_graphs, "max_rows": self.max_rows}
+        if self.store is not None and not default_graphs and not named_graphs and is_lookup(toks):
+            # without prefixed names the prefix map changes nothing, and parsing it costs a quarter of
+            # the engine's time on a lookup
+            resp = self._answer_here(req if any(k == "pname" for k, _ in toks) else {**req, "prefixes": {}})
+            if resp is not None:
+                return resp
+        if here_only:
+            raise NeedsWorker
         try:
             # a killed worker is replaced in well under a second, so a short wait rides that out;
             # workers all busy with long queries get 503 rather than a growing queue
@@ -188,8 +206,6 @@ class QueryService:
         except queue.Empty:
             return error(503, f"all {self.slots} query workers are busy; retry later", **{"Retry-After": "2"})
         deadline = time.monotonic() + self.timeout
-        req = {"query": sparql, "accept": accept, "formats": formats or [], "prefixes": self.prefixes,
-               "default_graphs": default_graphs, "named_graphs": named_graphs, "max_rows": self.max_rows}
         try:
             payload = json.dumps(req).encode("utf-8")
             worker.proc.stdin.write(_LEN.pack(len(payload)) + payload)
@@ -199,6 +215,17 @@ class QueryService:
             return self._stopped(exc)
         return Response(head["status"], self._body(worker, head["length"], deadline), head["type"],
                         head["headers"], length=head["length"])
+
+    def _answer_here(self, req: dict) -> Response | None:
+        """A lookup answered in this process (the worker's own code, on this process's store), or
+        None when it has more than FAST_ROWS rows or fails: then a worker answers it as before."""
+        try:
+            head, body = answer(self.store, {**req, "max_rows": min(self.max_rows, FAST_ROWS)})
+        except Exception:  # noqa: BLE001 - the worker gives the same query its proper answer
+            return None
+        if head["headers"] and self.max_rows > FAST_ROWS:  # truncated here, not at --max-rows
+            return None
+        return Response(head["status"], body, head["type"], head["headers"])
 
     def _stopped(self, exc: Exception) -> Response:
         status = getattr(exc, "status", 500)
