@@ -1,8 +1,10 @@
 """The candidate record and the small helpers every generator shares."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
 from rapidfuzz import fuzz
 
 from kg.extract.rules.vocab import DATASET_HEADS, GENERIC_MODIFIERS, METHOD_HEADS, STOPWORDS, TASK_HEADS
@@ -22,6 +24,7 @@ class Candidate:
     proposed_sentence: int = -1
     compared: bool = False  # named as the object of a comparison: worth keeping even if seen once
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (sentence, start, end) in sentence text
+
 
 @lru_cache(maxsize=1 << 16)
 def _is_coined(word: str) -> bool:
@@ -96,8 +99,16 @@ def _supported(c: Candidate, has_title: bool) -> bool:
 
 
 def _inside_url(text: str, pos: int) -> bool:
+    """Whether the word at `pos` is part of a URL (callers skip sentences without one: see
+    may_hold_url)."""
     start = text.rfind(" ", 0, pos) + 1
     return "://" in text[start: pos + 1] or text[start:pos].startswith("www.")
+
+
+def may_hold_url(text: str) -> bool:
+    """False when no position of `text` can be _inside_url: a per-sentence test that spares
+    the per-word one on almost every sentence."""
+    return "://" in text or "www." in text
 
 
 def _spans(cands):
@@ -131,3 +142,15 @@ def _singular(phrase: str) -> str:
     elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
         last = last[:-1]
     return " ".join(words[:-1] + [last])
+
+
+def _head_forms() -> list[str]:
+    """Every lower-case word _head_type types: the heads and their plurals as _singular reads them."""
+    heads = {h for h in TASK_HEADS | METHOD_HEADS | DATASET_HEADS if h.isalpha()}  # a token is one word
+    forms = {f for h in heads for f in (h, h + "s", h + "es", h[:-1] + "ies")}
+    return sorted((f for f in forms if _head_type(f) is not None), key=lambda f: (-len(f), f))
+
+
+# a head word as a whole alphanumeric run; a superset of the tokens _head_type types (the
+# caller checks the token), so one regex pass replaces a function call per token
+HEAD_WORD = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, _head_forms())) + r")(?![^\W_])", re.I)

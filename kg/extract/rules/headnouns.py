@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.rules.base import (
-    _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _strip_generic,
+    HEAD_WORD, _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _strip_generic,
 )
 from kg.extract.rules.cues import CLAUSE_BREAK, COMPARED_FAMILY, DATASET_LISTS, NEW_BEFORE, TASK_LIST, WIN_CUE
 from kg.extract.rules.vocab import GENERIC_MODIFIERS, STOPWORDS, TRAILING_PARTS, VAGUE
@@ -16,10 +16,18 @@ class HeadNouns:
 
     def _head_nouns(self, s: Sentence, i: int, cands) -> None:
         """Descriptive names: up to three content modifiers before a task, method or dataset head."""
-        toks = tokens(s.text)
-        words = [s.text[a:b] for a, b in toks]
-        for j, w in enumerate(words):
-            type_ = _head_type(w)
+        text = s.text
+        toks = words = at = here = None
+        # one regex pass finds the few head words instead of a _head_type call per token
+        for hm in HEAD_WORD.finditer(text):
+            if toks is None:
+                toks = tokens(text)
+                words = [text[a:b] for a, b in toks]
+                at = {a: n for n, (a, _) in enumerate(toks)}
+            j = at.get(hm.start())
+            if j is None or toks[j][1] != hm.end():
+                continue  # part of a longer token ("detection's")
+            type_ = _head_type(words[j])
             if type_ is None:
                 continue
             k = j
@@ -53,10 +61,14 @@ class HeadNouns:
                     continue  # title case capitalises every word: "High-Dimensional Datasets" is no name
                 if self.gazetteer.lookup(name):
                     continue
+                if here is not None:
+                    here.append((start, toks[j - 1][1]))
                 self._add(cands, name, "Dataset", "dataset-head", i, (start, toks[j - 1][1]), alias=s.text[start:end])
                 continue
             phrase = s.text[start:end]
-            overlaps = [(a, b) for (si, a, b) in _spans(cands) if si == i and a < end and start < b]
+            if here is None:  # this sentence's spans, kept up to date as the _add calls below add theirs
+                here = [(a, b) for si, a, b in _spans(cands) if si == i]
+            overlaps = [(a, b) for a, b in here if a < end and start < b]
             if self.gazetteer.lookup(phrase):
                 continue
             if overlaps:
@@ -70,6 +82,7 @@ class HeadNouns:
             name = _singular(phrase) if type_ == "Method" else phrase
             if name_key(name) in VAGUE:
                 continue
+            here.append((start, end))
             if end != short_end:
                 self._add(cands, name, type_, "head-noun", i, (start, end), alias=s.text[start:short_end])
                 continue
@@ -82,7 +95,9 @@ class HeadNouns:
                 novel = any(w in ("new", "novel") for w in conjunct[: len(conjunct) - len(first)])
                 if first and not any(_generic(w) for w in first):
                     other = " ".join(first + [_singular(words[j]).lower() if type_ == "Method" else words[j].lower()])
-                    twin = self._add(cands, other, type_, "head-noun", i, (elided.end(1) - len(" ".join(first)), elided.end(1)))
+                    span = (elided.end(1) - len(" ".join(first)), elided.end(1))
+                    here.append(span)
+                    twin = self._add(cands, other, type_, "head-noun", i, span)
                     if novel or NEW_BEFORE.search(s.text[: elided.start(1)]):
                         for c in (twin, cand):
                             c.proposed_by = c.proposed_by or "novel-phrase"

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 from kg.extract.abbrev import best_long_form
-from kg.extract.rules.base import _clean_name, _drop_parts, _inside_url, _is_coined, _singular, _spans
+from kg.extract.rules.base import (
+    _clean_name, _drop_parts, _inside_url, _is_coined, _singular, _spans, may_hold_url,
+)
 from kg.extract.rules.cues import AFFIX_WORDS, NAME_SUFFIX, _NAME_TOKEN
 from kg.extract.rules.vocab import METHOD_HEAD_STEMS, NOT_NAMES, STOPWORDS, TITLE_LINKS, VAGUE
 from kg.extract.text import Sentence, name_key
@@ -84,19 +86,28 @@ class CoinedNames:
                     c.spans.append((i, m.start(), m.end()))
 
     def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
-        for m in _NAME_TOKEN.finditer(s.text):
-            word = m.group().rstrip(".-")
-            if word.islower() or not _is_coined(word) or word in NOT_NAMES or word.rstrip("s") in NOT_NAMES or AFFIX_WORDS.search(word):
+        text = s.text
+        url = may_hold_url(text)
+        here = None  # spans in this sentence, gathered at the first coined word, kept up to date below
+        for m in _NAME_TOKEN.finditer(text):
+            word = m.group()
+            if word.islower():  # the common case, tested before the strip (which keeps it lower)
                 continue
-            if _inside_url(s.text, m.start()):
+            word = word.rstrip(".-")
+            if not _is_coined(word) or word in NOT_NAMES or word.rstrip("s") in NOT_NAMES or AFFIX_WORDS.search(word):
                 continue
-            suffix = NAME_SUFFIX.match(s.text, m.start() + len(word))
+            if url and _inside_url(text, m.start()):
+                continue
+            suffix = NAME_SUFFIX.match(text, m.start() + len(word))
             if suffix:
                 word = word + suffix.group()  # "RT-X Net", "Gamba Cell"
             wstart, wend = m.start(), m.start() + len(word)
-            if any(si == i and a <= wstart and wend <= b and (a, b) != (wstart, wend) for si, a, b in _spans(cands)):
+            if here is None:
+                here = [(a, b) for si, a, b in _spans(cands) if si == i]
+            if any(a <= wstart and wend <= b and (a, b) != (wstart, wend) for a, b in here):
                 continue  # part of a longer name found already ("Town05" in "Town05 Long")
             if self._find(cands, word) is not None:
+                here.append((wstart, wend))  # as _add records it
                 self._add(cands, word, "Method", "coined-name", i, (m.start(), m.start() + len(word)))
                 continue
             if re.fullmatch(r"[A-Z]{1,2}\d*|\d+[A-Za-z]{0,2}|[A-Z]\d+[a-z]?|\d+(?:\.\d+)?[xX%]?", word):
@@ -111,4 +122,5 @@ class CoinedNames:
             after = s.text[m.end(): m.end() + 30].lower()
             if re.match(r"\s*(?:dataset|benchmark|corpus)\b", after):
                 type_ = "Dataset"
+            here.append((wstart, wend))
             self._add(cands, word, type_, rule, i, (wstart, wend))
