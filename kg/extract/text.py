@@ -95,6 +95,10 @@ def trie_pattern(words) -> str:
     return emit(tree)
 
 
+# the dozen case-insensitive cues each ask about the same sentence: fold it once for all
+_casefolded = lru_cache(maxsize=256)(str.casefold)
+
+
 class Cue:
     """A cue pattern and the words every match of it contains.
 
@@ -118,7 +122,7 @@ class Cue:
             return seen
         if len(self._seen) > 256:
             self._seen.clear()
-        folded = text.casefold() if self.ignore_case else text
+        folded = _casefolded(text) if self.ignore_case else text
         found = False
         for needle in self.needles:
             if needle in folded:

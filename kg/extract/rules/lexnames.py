@@ -122,7 +122,8 @@ class LexiconNames:
     def _bare_tasks(self, s: Sentence, i: int, cands, domain: Callable[[], str | None]) -> None:
         """A bare task word ("detection") gets the field's full name when the paper's
         domain makes it clear, as SCHEMA.md asks ("object detection" in a vision paper)."""
-        if not any(word in s.text.lower() for word in BARE_TASK_WORDS):
+        low = s.text.lower()
+        if not any(word in low for word in BARE_TASK_WORDS):
             return
         full_names = BARE_TASKS.get(domain() or "", {})
         if not full_names:
