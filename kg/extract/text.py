@@ -108,15 +108,13 @@ class Cue:
     and are looked up in the case-folded text when the pattern ignores case.
     """
 
-    __slots__ = ("pattern", "needles", "ignore_case", "_seen", "_any_needle")
+    __slots__ = ("pattern", "needles", "ignore_case", "_seen")
 
     def __init__(self, pattern: str, needles: tuple[str, ...], flags: int = 0):
         self.pattern = re.compile(pattern, flags)
         self.needles = needles
         self.ignore_case = bool(flags & re.I)
         self._seen: dict[str, bool] = {}  # rules ask about one sentence several times
-        # one C-level search for all needles instead of a substring test per needle
-        self._any_needle = re.compile(trie_pattern(needles))
 
     def possible(self, text: str) -> bool:
         seen = self._seen.get(text)
@@ -124,7 +122,12 @@ class Cue:
             return seen
         if len(self._seen) > 256:
             self._seen.clear()
-        found = self._any_needle.search(_casefolded(text) if self.ignore_case else text) is not None
+        folded = _casefolded(text) if self.ignore_case else text
+        found = False
+        for needle in self.needles:
+            if needle in folded:
+                found = True
+                break
         self._seen[text] = found
         return found
 
