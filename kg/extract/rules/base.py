@@ -1,14 +1,13 @@
 """The candidate record and the small helpers every generator shares."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from kg.extract.rules.vocab import DATASET_HEADS, GENERIC_MODIFIERS, METHOD_HEADS, STOPWORDS, TASK_HEADS
-from kg.extract.text import name_key, trie_pattern
+from kg.extract.text import name_key
 
 
 @dataclass
@@ -143,14 +142,3 @@ def _singular(phrase: str) -> str:
         last = last[:-1]
     return " ".join(words[:-1] + [last])
 
-
-def _head_forms() -> list[str]:
-    """Every lower-case word _head_type types: the heads and their plurals as _singular reads them."""
-    heads = {h for h in TASK_HEADS | METHOD_HEADS | DATASET_HEADS if h.isalpha()}  # a token is one word
-    forms = {f for h in heads for f in (h, h + "s", h + "es", h[:-1] + "ies")}
-    return sorted(f for f in forms if _head_type(f) is not None)
-
-
-# a head word as a whole alphanumeric run; a superset of the tokens _head_type types (the
-# caller checks the token), so one regex pass replaces a function call per token
-HEAD_WORD = re.compile(r"(?<![^\W_])" + trie_pattern(_head_forms()) + r"(?![^\W_])", re.I)

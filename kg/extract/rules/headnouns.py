@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.rules.base import (
-    HEAD_WORD, _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _strip_generic,
+    _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _strip_generic,
 )
 from kg.extract.rules.cues import CLAUSE_BREAK, COMPARED_FAMILY, DATASET_LISTS, NEW_BEFORE, TASK_LIST, WIN_CUE
 from kg.extract.rules.vocab import GENERIC_MODIFIERS, STOPWORDS, TRAILING_PARTS, VAGUE
@@ -17,17 +17,11 @@ class HeadNouns:
     def _head_nouns(self, s: Sentence, i: int, cands) -> None:
         """Descriptive names: up to three content modifiers before a task, method or dataset head."""
         text = s.text
-        toks = words = at = here = None
-        # one regex pass finds the few head words instead of a _head_type call per token
-        for hm in HEAD_WORD.finditer(text):
-            if toks is None:
-                toks = tokens(text)
-                words = [text[a:b] for a, b in toks]
-                at = {a: n for n, (a, _) in enumerate(toks)}
-            j = at.get(hm.start())
-            if j is None or toks[j][1] != hm.end():
-                continue  # part of a longer token ("detection's")
-            type_ = _head_type(words[j])
+        toks = tokens(text)
+        words = [text[a:b] for a, b in toks]
+        here = None
+        for j, w in enumerate(words):
+            type_ = _head_type(w)
             if type_ is None:
                 continue
             k = j
