@@ -131,7 +131,7 @@ class RuleExtractor(LexiconNames, CoinedNames, HeadNouns, Proposals, Claims):
         if key in cands:
             return cands[key]
         for c in cands.values():
-            if key in {name_key(a) for a in c.aliases}:
+            if c.aliases and any(name_key(a) == key for a in c.aliases):  # no set built per candidate
                 return c
         return None
 
