@@ -79,3 +79,9 @@ AFFIX_WORDS = re.compile(r"-(?:based|inspired|enhanced|augmented|equipped|like|s
 VERSION_SUFFIX = re.compile(r"(?: ?[Vv]\d+(?:\.\d+)?|\+\+?|\^\+)(?![\w+])")
 NAME_SUFFIX = re.compile(r" (?:Net|Network|Networks|Module|Block|Cell|Layer|Former|Transformer|Head|Loss|V\d+|v\d+)\b")
 _NAME_TOKEN = re.compile(r"[A-Za-zα-ωΑ-Ω0-9][\w+\-.^αβγδεζηθλμπστφψω]*[\w+]|[A-Z]")
+# Where a coined name may be: _is_coined needs a capital inside the word, a capital and a digit,
+# or a capital before two non-lower-case characters ("A_1"). A sentence without any of these
+# (half the corpus) holds no coined name, so _coined skips its word-by-word scan.
+MAYBE_COINED = re.compile(
+    r"[\w+\-.^][^\W\d_a-z]|[^\W\d_a-z](?:(?![a-z])[\w+\-.^]){2}|[^\W\d_a-z][\w+\-.^]*\d|\d[\w+\-.^]*[^\W\d_a-z]"
+)

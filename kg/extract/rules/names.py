@@ -7,7 +7,7 @@ from kg.extract.abbrev import best_long_form
 from kg.extract.rules.base import (
     _clean_name, _drop_parts, _inside_url, _is_coined, _singular, _spans, may_hold_url,
 )
-from kg.extract.rules.cues import AFFIX_WORDS, NAME_SUFFIX, _NAME_TOKEN
+from kg.extract.rules.cues import AFFIX_WORDS, MAYBE_COINED, NAME_SUFFIX, _NAME_TOKEN
 from kg.extract.rules.vocab import METHOD_HEAD_STEMS, NOT_NAMES, STOPWORDS, TITLE_LINKS, VAGUE
 from kg.extract.text import Sentence, name_key
 
@@ -89,6 +89,8 @@ class CoinedNames:
 
     def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
         text = s.text
+        if not MAYBE_COINED.search(text):
+            return
         url = may_hold_url(text)
         here = None  # spans in this sentence, gathered at the first coined word, kept up to date below
         for m in _NAME_TOKEN.finditer(text):
