@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.extract.rules.base import Candidate
 from kg.extract.rules.cues import (
@@ -16,6 +17,12 @@ RULE_CONFIDENCE = {
     "lexicon": 0.9, "abbreviation": 0.85, "title-name": 0.9, "propose-cue": 0.85, "naming-cue": 0.9,
     "coined-name": 0.6, "acronym": 0.5, "head-noun": 0.55, "dataset-head": 0.7,
 }
+
+
+@lru_cache(maxsize=None)  # a handful of predicates, asked once per claim
+def _rule_name(link: str) -> str:
+    """usesHardware -> uses-hardware"""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", link).lower()
 
 
 class Claims:
@@ -37,7 +44,7 @@ class Claims:
                 if ev is not None:
                     claims.append(Claim(PAPER, link, c.name, evidence[ev[0]], ev[1], conf))
             elif link is not None:
-                rule = re.sub(r"(?<!^)(?=[A-Z])", "-", link).lower()  # usesHardware -> uses-hardware
+                rule = _rule_name(link)
                 claims.append(Claim(PAPER, link, c.name, evidence[first], f"{rule}/{c.rule}", conf))
         return claims
 
