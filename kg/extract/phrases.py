@@ -53,8 +53,7 @@ def add_phrases(sents: list[Sentence], cands: dict[str, Candidate]) -> None:
             if not run:
                 continue
             b = run[-1][1]
-            for n in range(1, min(MAX_PHRASE_WORDS, len(run)) + 1):
-                a = run[-n][0]
+            for a, _ in reversed(run[-MAX_PHRASE_WORDS:]):  # the phrases ending at the run's head
                 if b - a > MAX_PHRASE_CHARS or url and _inside_url(text, a):
                     break
                 name = text[a:b]
