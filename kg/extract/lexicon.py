@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, tokens
+from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, token_words
 from kg.schema import ENTITY_TYPES, KINDS
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
@@ -93,9 +93,8 @@ class Gazetteer:
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """Non-overlapping (start, end, term) matches, longest first, left to right."""
-        toks = tokens(text)
+        toks, words = token_words(text)
         n = len(toks)
-        words = [text[a:b] for a, b in toks]
         if text.isascii():  # then a token's fold is its lower case, and offsets survive lower()
             lower = text.lower()
             folded = [lower[a:b] for a, b in toks]

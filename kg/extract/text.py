@@ -78,6 +78,14 @@ def tokens(text: str) -> tuple[tuple[int, int], ...]:
 _casefolded = lru_cache(maxsize=256)(str.casefold)
 
 
+@lru_cache(maxsize=4096)
+def token_words(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """The word spans of `text` and their texts: the gazetteer and the head-noun rule both
+    read every sentence's words, which are cut once."""
+    toks = tokens(text)
+    return toks, tuple([text[a:b] for a, b in toks])
+
+
 class Cue:
     """A cue pattern and the words every match of it contains.
 

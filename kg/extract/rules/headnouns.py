@@ -8,7 +8,7 @@ from kg.extract.rules.base import (
 )
 from kg.extract.rules.cues import CLAUSE_BREAK, COMPARED_FAMILY, DATASET_LISTS, NEW_BEFORE, TASK_LIST, WIN_CUE
 from kg.extract.rules.vocab import GENERIC_MODIFIERS, STOPWORDS, TRAILING_PARTS, VAGUE
-from kg.extract.text import Sentence, name_key, tokens
+from kg.extract.text import Sentence, name_key, token_words
 
 
 class HeadNouns:
@@ -17,8 +17,7 @@ class HeadNouns:
     def _head_nouns(self, s: Sentence, i: int, cands) -> None:
         """Descriptive names: up to three content modifiers before a task, method or dataset head."""
         text = s.text
-        toks = tokens(text)
-        words = [text[a:b] for a, b in toks]
+        toks, words = token_words(text)
         here = None
         for j, w in enumerate(words):
             type_ = _head_type(w)
