@@ -18,23 +18,8 @@ MAX_PHRASE_CHARS = 60
 MAX_PHRASES_PER_PAPER = 600  # bounds the work on a pathological abstract
 # a content word or a break; one pass finds both (a break never overlaps a word, so the
 # breaks found are exactly those between consecutive words: the same runs as a search of
-# every gap, at a third of the cost)
+# every gap for a break)
 _WORD_OR_BREAK = re.compile(r"([A-Za-z][\w'-]*[\w]|[A-Za-z])|[,.;:()\[\]{}\"“”!?]|\s-\s")
-
-
-def chunks(text: str):
-    """(start, end, words) runs of content words: no function word or punctuation inside."""
-    run: list[tuple[int, int]] = []
-    for m in _WORD_OR_BREAK.finditer(text):
-        word = m.group(1)
-        if word is None or word.lower() in STOPWORDS:  # a break, or a function word
-            if run:
-                yield run
-                run = []
-        else:  # a word starts with a letter: never all digits
-            run.append(m.span())
-    if run:
-        yield run
 
 
 def add_phrases(sents: list[Sentence], cands: dict[str, Candidate]) -> None:
@@ -44,7 +29,7 @@ def add_phrases(sents: list[Sentence], cands: dict[str, Candidate]) -> None:
         text = s.text
         url = may_hold_url(text)
         run: list[tuple[int, int]] = []
-        # chunks() inlined: a generator's call and resume per run cost more than the run's work
+        # runs built in line: a generator's call and resume per run cost more than the run's work
         for m in _WORD_OR_BREAK.finditer(text + "."):  # the appended break ends the last run
             word = m.group(1)
             if word is not None and word.lower() not in stop:
