@@ -316,6 +316,23 @@ def test_corpus_page_in_browser(corpus_graph, corpus_export, corpus_page):
 # --------------------------------------------------------------------------- extraction speed-ups
 
 
+def test_coined_name_guard_never_hides_a_name():
+    """_coined skips sentences MAYBE_COINED does not match: on every corpus sentence a skipped one
+    must hold no word _is_coined accepts, and the guard must skip some."""
+    from kg.extract.rules.base import _is_coined
+    from kg.extract.rules.cues import _NAME_TOKEN, MAYBE_COINED
+    from kg.extract.text import sentences
+    from kg.ingest import read_papers
+
+    skipped = 0
+    for paper in read_papers([CORPUS], errors=[]):
+        for s in sentences(paper.title, paper.abstract):
+            if not MAYBE_COINED.search(s.text):
+                skipped += 1
+                assert not [m.group() for m in _NAME_TOKEN.finditer(s.text) if _is_coined(m.group().rstrip(".-"))], s.text
+    assert skipped
+
+
 def test_cue_guards_never_hide_a_match():
     """A Cue skips the regex when none of its words is in the sentence: on every corpus
     sentence it must find exactly what its bare pattern finds."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, tokens
+from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, token_words
 from kg.schema import ENTITY_TYPES, KINDS
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
@@ -93,9 +93,8 @@ class Gazetteer:
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """Non-overlapping (start, end, term) matches, longest first, left to right."""
-        toks = tokens(text)
+        toks, words = token_words(text)
         n = len(toks)
-        words = [text[a:b] for a, b in toks]
         if text.isascii():  # then a token's fold is its lower case, and offsets survive lower()
             lower = text.lower()
             folded = [lower[a:b] for a, b in toks]
@@ -106,15 +105,20 @@ class Gazetteer:
         found = []
         resume = 0  # matches do not overlap: the next one starts after the last one's end
         # most words start no lexicon name: only those that do enter the longest-match loop
-        starts = [k for k in range(n) if folded[k] in folded_live or words[k] in exact_live]
-        for i in starts:
+        for i in [k for k in range(n) if folded[k] in folded_live or words[k] in exact_live]:
             if i < resume:
                 continue
             best = None
-            acc_f = acc_e = ""
-            live_f = live_e = True
-            for j in range(i, n):
-                if j > i and text[toks[j - 1][1]:toks[j][0]] not in _GAPS:
+            acc_f, acc_e = folded[i], words[i]
+            live_f, live_e = acc_f in folded_live, acc_e in exact_live
+            j = i
+            while True:  # j: the last token of the key tried; i's own token is live by the filter
+                if (live_f and acc_f in folded_names) or (live_e and acc_e in exact_names):
+                    term = self.lookup(text[toks[i][0]:toks[j][1]])
+                    if term is not None:
+                        best = (toks[i][0], toks[j][1], term, j)
+                j += 1
+                if j == n or text[toks[j - 1][1]:toks[j][0]] not in _GAPS:
                     break
                 if live_f:
                     acc_f += folded[j]
@@ -124,10 +128,6 @@ class Gazetteer:
                     live_e = acc_e in exact_live
                 if not (live_f or live_e):
                     break
-                if (live_f and acc_f in folded_names) or (live_e and acc_e in exact_names):
-                    term = self.lookup(text[toks[i][0]:toks[j][1]])
-                    if term is not None:
-                        best = (toks[i][0], toks[j][1], term, j)
             if best is not None:
                 found.append(best[:3])
                 resume = best[3] + 1

@@ -10,44 +10,38 @@ from __future__ import annotations
 import re
 
 from kg.extract.rules import STOPWORDS, Candidate, _head_type, _inside_url
+from kg.extract.rules.base import may_hold_url
 from kg.extract.text import Sentence, name_key
 
 MAX_PHRASE_WORDS = 4
 MAX_PHRASE_CHARS = 60
 MAX_PHRASES_PER_PAPER = 600  # bounds the work on a pathological abstract
-_CHUNK_WORD = re.compile(r"[A-Za-z][\w'-]*[\w]|[A-Za-z]")
-_BREAK = re.compile(r"[,.;:()\[\]{}\"“”!?]|\s-\s")
-
-
-def chunks(text: str):
-    """(start, end, words) runs of content words: no function word or punctuation inside."""
-    run: list[tuple[int, int]] = []
-    last_end = 0
-    for m in _CHUNK_WORD.finditer(text):
-        word = m.group()
-        if run and _BREAK.search(text, last_end, m.start()):
-            yield run
-            run = []
-        if word.lower() in STOPWORDS or word.isdigit():
-            if run:
-                yield run
-            run = []
-        else:
-            run.append(m.span())
-        last_end = m.end()
-    if run:
-        yield run
+# a content word or a break; one pass finds both (a break never overlaps a word, so the
+# breaks found are exactly those between consecutive words: the same runs as a search of
+# every gap for a break)
+_WORD_OR_BREAK = re.compile(r"([A-Za-z][\w'-]*[\w]|[A-Za-z])|[,.;:()\[\]{}\"“”!?]|\s-\s")
 
 
 def add_phrases(sents: list[Sentence], cands: dict[str, Candidate]) -> None:
     added = 0
+    stop = STOPWORDS
     for i, s in enumerate(sents):
-        for run in chunks(s.text):
-            for n in range(1, min(MAX_PHRASE_WORDS, len(run)) + 1):
-                a, b = run[-n][0], run[-1][1]
-                if b - a > MAX_PHRASE_CHARS or _inside_url(s.text, a):
+        text = s.text
+        url = may_hold_url(text)
+        run: list[tuple[int, int]] = []
+        # runs built in line: a generator's call and resume per run cost more than the run's work
+        for m in _WORD_OR_BREAK.finditer(text + "."):  # the appended break ends the last run
+            word = m.group(1)
+            if word is not None and word.lower() not in stop:
+                run.append(m.span())
+                continue
+            if not run:
+                continue
+            b = run[-1][1]
+            for a, _ in reversed(run[-MAX_PHRASE_WORDS:]):  # the phrases ending at the run's head
+                if b - a > MAX_PHRASE_CHARS or url and _inside_url(text, a):
                     break
-                name = s.text[a:b]
+                name = text[a:b]
                 key = name_key(name)
                 c = cands.get(key)
                 if c is None:
@@ -57,3 +51,4 @@ def add_phrases(sents: list[Sentence], cands: dict[str, Candidate]) -> None:
                     added += 1
                 if c.rule == "phrase":
                     c.spans.append((i, a, b))
+            run = []

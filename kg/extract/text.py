@@ -74,6 +74,18 @@ def tokens(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in TOKEN.finditer(text))
 
 
+# the dozen case-insensitive cues each ask about the same sentence: fold it once for all
+_casefolded = lru_cache(maxsize=256)(str.casefold)
+
+
+@lru_cache(maxsize=4096)
+def token_words(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """The word spans of `text` and their texts: the gazetteer and the head-noun rule both
+    read every sentence's words, which are cut once."""
+    toks = tokens(text)
+    return toks, tuple([text[a:b] for a, b in toks])
+
+
 class Cue:
     """A cue pattern and the words every match of it contains.
 
@@ -97,7 +109,7 @@ class Cue:
             return seen
         if len(self._seen) > 256:
             self._seen.clear()
-        folded = text.casefold() if self.ignore_case else text
+        folded = _casefolded(text) if self.ignore_case else text
         found = False
         for needle in self.needles:
             if needle in folded:
