@@ -1,0 +1,54 @@
+"""kg.graph.EdgeData: the compact edge attributes of an assembled graph behave as the dict
+networkx would use (same keys, order, values, equality, pickling, networkx views)."""
+from __future__ import annotations
+
+import copy
+import pickle
+
+import networkx as nx
+import pytest
+
+from kg.graph import EDGE_FIELDS, EdgeData, KGraph
+
+
+def test_mapping_behaviour_matches_a_dict():
+    attrs = dict(predicate="proposes", paper="paper/x", evidence="e", start=0, end=3, rule="r", confidence=0.5)
+    d = EdgeData(attrs, colour="red")
+    want = {**attrs, "colour": "red"}
+    assert list(d) == list(want) and list(d.items()) == list(want.items()) and len(d) == 8
+    assert d == want and want == d and dict(d) == want and {**d} == want
+    assert d.get("missing") is None and d.get("missing", 1) == 1 and "colour" in d and "width" not in d
+    d["start"] = 5
+    del d["colour"]
+    assert d["start"] == 5 and "colour" not in d
+    with pytest.raises(KeyError):
+        d["colour"]
+    with pytest.raises(KeyError):
+        del d["colour"]
+    del d["rule"]
+    assert "rule" not in d and d.get("rule", "-") == "-" and len(d) == 6
+    with pytest.raises(KeyError):
+        d["rule"]
+    for clone in (pickle.loads(pickle.dumps(d)), copy.deepcopy(d), d.copy()):
+        assert clone == d and type(clone) is EdgeData
+    assert repr(EdgeData(predicate="p")) == "{'predicate': 'p'}"
+
+
+def test_known_fields_keep_assembly_order():
+    d = EdgeData()
+    for k in reversed(EDGE_FIELDS):
+        d[k] = k
+    assert list(d) == list(EDGE_FIELDS)
+
+
+def test_networkx_uses_it_for_every_edge_and_copy():
+    G = KGraph()
+    G.add_edge("a", "b", key="k", predicate="mentions", start=1)
+    G.edges["a", "b", "k"]["confidence"] = 0.25
+    assert isinstance(G, nx.MultiDiGraph)
+    assert list(G.edges(keys=True, data=True)) == [("a", "b", "k", {"predicate": "mentions", "start": 1, "confidence": 0.25})]
+    assert list(G.edges(data="start")) == [("a", "b", 1)] and list(G.edges(data="end", default=-1)) == [("a", "b", -1)]
+    H = pickle.loads(pickle.dumps(G))
+    for other in (G.copy(), H, nx.MultiDiGraph(G)):
+        assert nx.utils.edges_equal(other.edges(keys=True, data=True), G.edges(keys=True, data=True))
+    assert type(G.copy()["a"]["b"]["k"]) is EdgeData
