@@ -52,3 +52,37 @@ def test_networkx_uses_it_for_every_edge_and_copy():
     for other in (G.copy(), H, nx.MultiDiGraph(G)):
         assert nx.utils.edges_equal(other.edges(keys=True, data=True), G.edges(keys=True, data=True))
     assert type(G.copy()["a"]["b"]["k"]) is EdgeData
+
+
+def test_edge_keys_one_then_many_like_a_dict():
+    from kg.graph import EdgeKeys
+
+    k = EdgeKeys()
+    assert len(k) == 0 and list(k) == [] and "a" not in k and k.get("a", 0) == 0
+    k["a"] = 1
+    assert k == {"a": 1} and len(k) == 1 and k["a"] == 1 and k.get("b") is None
+    k["a"] = 2
+    k["b"] = 3
+    assert list(k.items()) == [("a", 2), ("b", 3)] and len(k) == 2
+    del k["a"]
+    assert k == {"b": 3} and pickle.loads(pickle.dumps(k)) == k and k.copy() == k
+    with pytest.raises(KeyError):
+        k["a"]
+    with pytest.raises(KeyError):
+        del k["a"]
+
+
+def test_parallel_edges_add_remove_and_degree():
+    G = KGraph()
+    for _ in range(3):
+        G.add_edge("a", "b")
+    G.add_edge("a", "b", key="s", predicate="p")
+    G.add_edge("b", "a", key="t")
+    assert sorted(G.edges("a", keys=True), key=str) == [("a", "b", 0), ("a", "b", 1), ("a", "b", 2), ("a", "b", "s")]
+    assert G.number_of_edges() == 5 and G.number_of_edges("a", "b") == 4 and G.degree("a") == 5
+    G.remove_edge("a", "b", 1)
+    G.remove_edge("a", "b")
+    assert G.has_edge("a", "b", "s") and not G.has_edge("a", "b", 1) and G.number_of_edges() == 3
+    H = nx.MultiDiGraph(G)
+    assert sorted(H.edges(keys=True), key=str) == sorted(G.edges(keys=True), key=str)
+    assert G["a"]["b"]["s"] == {"predicate": "p"} and dict(G.pred["b"]["a"]) == dict(G["a"]["b"])
