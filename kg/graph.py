@@ -23,12 +23,30 @@ _PAPER_NAMESPACE = kind(PAPER_TYPE).namespace
 # The attributes every statement edge has, in the order assemble() sets them.
 EDGE_FIELDS = ("predicate", "paper", "evidence", "start", "end", "rule", "confidence")
 _IS_FIELD = frozenset(EDGE_FIELDS)
+_OFFSETS = frozenset(("start", "end"))
+
+
+class Span:
+    """An evidence sentence held as its span of the abstract: EdgeData's "evidence" is then
+    text[start:end], made when read. Nearly every sentence is its span, and the abstracts are in
+    the graph anyway, so the sentences are not held twice (one Span per paper, shared by its
+    edges)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __reduce__(self):
+        return Span, (self.text,)
 
 
 class EdgeData(MutableMapping):
     """One edge's attributes: a mapping, like the dict networkx would use, in a slot per known
     attribute (any other key goes to a dict of its own). Statements are most of a big graph, and
-    a 7-key dict costs 272 bytes where this costs 96 (100k abstracts: 1.16M edges).
+    a 7-key dict costs 272 bytes where this costs 96 (100k abstracts: 1.16M edges). "evidence"
+    may be stored as a Span of the abstract (assemble() does so when the sentence is its span);
+    reading gives the string either way, and setting "start" or "end" first fixes the sentence.
 
     Iteration gives the known attributes that are set, in EDGE_FIELDS order, then the others in
     the order they were set; assemble() sets them in that order, so a build's exports keep the
@@ -44,16 +62,18 @@ class EdgeData(MutableMapping):
     def __getitem__(self, key):
         if key in _IS_FIELD:
             try:
-                return getattr(self, key)
+                value = getattr(self, key)
             except AttributeError:
                 raise KeyError(key) from None
+            return value.text[self.start:self.end] if type(value) is Span else value
         if self._extra is None:
             raise KeyError(key)
         return self._extra[key]
 
     def get(self, key, default=None):
         if key in _IS_FIELD:
-            return getattr(self, key, default)
+            value = getattr(self, key, default)
+            return value.text[self.start:self.end] if type(value) is Span else value
         return default if self._extra is None else self._extra.get(key, default)
 
     def __contains__(self, key) -> bool:
@@ -63,6 +83,8 @@ class EdgeData(MutableMapping):
 
     def __setitem__(self, key, value) -> None:
         if key in _IS_FIELD:
+            if key in _OFFSETS and self._spanned():
+                self.evidence = self["evidence"]  # the sentence stays what it was
             setattr(self, key, value)
         else:
             if self._extra is None:
@@ -71,6 +93,8 @@ class EdgeData(MutableMapping):
 
     def __delitem__(self, key) -> None:
         if key in _IS_FIELD:
+            if key in _OFFSETS and self._spanned():
+                self.evidence = self["evidence"]
             try:
                 delattr(self, key)
             except AttributeError:
@@ -86,12 +110,16 @@ class EdgeData(MutableMapping):
     def __len__(self) -> int:
         return len(self.keys())
 
+    def _spanned(self) -> bool:
+        """Evidence held as a Span, with both offsets set (so it can be read)."""
+        return type(getattr(self, "evidence", None)) is Span and hasattr(self, "start") and hasattr(self, "end")
+
     def keys(self) -> list:
         keys = [k for k in EDGE_FIELDS if hasattr(self, k)]
         return keys + list(self._extra) if self._extra else keys
 
     def items(self) -> list:
-        items = [(k, getattr(self, k)) for k in EDGE_FIELDS if hasattr(self, k)]
+        items = [(k, self[k]) for k in EDGE_FIELDS if hasattr(self, k)]
         return items + list(self._extra.items()) if self._extra else items
 
     def values(self) -> list:
@@ -231,7 +259,9 @@ def assemble(
         return shared.setdefault((type(value), value), value)
 
     for ex in extractions:
-        pnode = paper_node(by_id[ex.paper_id])
+        paper = by_id[ex.paper_id]
+        pnode, abstract, title = paper_node(paper), paper.abstract, paper.title
+        span = Span(abstract)
         G.nodes[pnode]["code"] = tuple(sorted(ex.code_urls))
         types = {m.name: m.type for m in ex.mentions}
         for claim in ex.claims:
@@ -240,9 +270,14 @@ def assemble(
             if subject == obj:
                 continue
             ev = claim.evidence
+            sentence = ev.sentence
+            if 0 <= ev.start and abstract[ev.start:ev.end] == sentence:
+                sentence = span
+            elif ev.start < 0 and sentence == title:
+                sentence = title  # the title's own object, not an equal copy
             key = statement_key(subject, claim.predicate, obj, pnode, ev.start, ev.end)
             G.add_edge(
-                subject, obj, key=key, predicate=claim.predicate, paper=pnode, evidence=ev.sentence,
+                subject, obj, key=key, predicate=claim.predicate, paper=pnode, evidence=sentence,
                 start=share(ev.start), end=share(ev.end), rule=share(claim.rule), confidence=share(claim.confidence),
             )
     return G

@@ -86,3 +86,29 @@ def test_parallel_edges_add_remove_and_degree():
     H = nx.MultiDiGraph(G)
     assert list(H.edges(keys=True)) == list(G.edges(keys=True))
     assert G["a"]["b"]["s"] == {"predicate": "p"} and dict(G.pred["b"]["a"]) == dict(G["a"]["b"])
+
+
+def test_evidence_held_as_a_span_reads_as_the_sentence():
+    from kg.graph import Span
+
+    text = "First sentence. Second one here."
+    d = EdgeData(predicate="p", evidence=Span(text), start=16, end=32)
+    assert d["evidence"] == d.get("evidence") == "Second one here." and dict(d)["evidence"] == "Second one here."
+    assert pickle.loads(pickle.dumps(d)) == d
+    d["start"] = 0  # moving an offset keeps the sentence it had
+    assert d["evidence"] == "Second one here." and d["start"] == 0
+
+
+def test_assembled_graph_keeps_sentences_that_are_not_their_span():
+    from kg.graph import assemble
+    from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
+    from kg.resolve import resolve
+
+    paper = Paper(id="p1", title="A Title", abstract="We propose FooNet. It beats BarNet.")
+    claims = (Claim(PAPER, "proposes", "FooNet", Evidence("We propose FooNet.", 0, 18), "r", 0.9),
+              Claim(PAPER, "mentions", "BarNet", Evidence("A Title", -1, -1), "r", 0.5),
+              Claim(PAPER, "mentions", "BarNet", Evidence("not the span", 19, 35), "r", 0.5))
+    ex = Extraction("p1", (Mention("FooNet", "Method"), Mention("BarNet", "Method")), claims)
+    G = assemble([paper], [ex], resolve([ex]))
+    got = sorted((d["evidence"], d["start"]) for _, _, d in G.edges(data=True))
+    assert got == [("A Title", -1), ("We propose FooNet.", 0), ("not the span", 19)]
