@@ -14,7 +14,9 @@ memory (ru_maxrss) of the build process and of its worker processes. Throughput 
 exporter (ttl, nt, jsonld, graphml, html). A second table gives each format's share: seconds,
 share of the export time, and how much that writer raised the build's peak memory (ru_maxrss
 after it minus before it; 0 when it fits in memory the build already used). "triples" is making
-the triples of the shared Turtle/N-Triples/JSON-LD pass, counted once for the three.
+the triples of the shared Turtle/N-Triples/JSON-LD pass, counted once for the three. A third
+table gives the build process's peak memory at the end of each stage, so the stage that sets the
+peak shows.
 """
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ def child(path: Path, workers: int, formats: list[str], extractor: str, state: b
     return {
         "records": report.papers_read, "papers": report.papers_read - report.duplicates_merged,
         "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
-        "seconds": report.seconds, "export": timings, "export_peak_mb": peaks,
+        "seconds": report.seconds, "export": timings, "export_peak_mb": peaks, "stage_peak_mb": report.peak_mb,
         "peak_mb": self_kb / 1024, "worker_peak_mb": kids_kb / 1024,
     }
 
@@ -122,6 +124,24 @@ def format_table(rows: list[tuple[int, int, dict]]) -> str:
     return "\n".join([fmt(lines[0]), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in lines[1:]])
 
 
+def memory_table(rows: list[tuple[int, int, dict]]) -> str:
+    """The build process's peak resident memory (MB) at the end of each stage, then after the export."""
+    stages: list[str] = []
+    for _, _, r in rows:
+        stages += [s for s in r.get("stage_peak_mb", {}) if s not in stages]
+    head = ("abstracts", "workers", *stages, "export")
+    lines = [head]
+    for size, workers, r in rows:
+        if "error" in r:
+            continue
+        got = r.get("stage_peak_mb", {})
+        lines.append((_human(size), str(workers), *(f"{got[s]:,.0f}" if s in got else "-" for s in stages),
+                      f"{r['peak_mb']:,.0f}"))
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    fmt = lambda row: "  ".join(c.rjust(w) for c, w in zip(row, widths))  # noqa: E731
+    return "\n".join([fmt(lines[0]), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in lines[1:]])
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000", help="Comma-separated corpus sizes (abstracts).")
@@ -160,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     print(table(rows))
     print()
     print(format_table(rows))
+    print()
+    print("peak MB at the end of each stage")
+    print(memory_table(rows))
 
 
 if __name__ == "__main__":

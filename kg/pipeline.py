@@ -11,6 +11,7 @@ from a previous build's state, extracting only papers it has not seen.
 from __future__ import annotations
 
 import re
+import resource
 import time
 from collections import Counter
 from contextlib import ExitStack
@@ -45,6 +46,7 @@ class BuildReport:
     duplicates_merged: int = 0
     errors: list[IngestError] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)  # the process's peak RSS at the end of each stage
     files: list[Path] = field(default_factory=list)
     papers_extracted: int = 0  # extracted in this run
     papers_reused: int = 0  # extraction taken from a previous build's state (--update)
@@ -132,6 +134,7 @@ def build(
         nonlocal clock
         now = time.perf_counter()
         report.seconds[stage] = now - clock
+        report.peak_mb[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         clock = now
 
     with ExitStack() as stack:

@@ -406,3 +406,19 @@ def test_atomic_write_replaces(tmp_path):
     write_html(make_small_graph(), out, focus="GPU")
     assert out.read_text("utf-8") != first
     assert [p.name for p in out.parent.iterdir()] == ["v.html"]
+
+
+def test_page_written_in_pieces_equals_the_whole_json(monkeypatch):
+    """write_page streams the JSON in list chunks; the pieces must join to the one-shot text,
+    escaping included, whatever the chunk size."""
+    from kg.view import page
+
+    data = {"statements": [[i, "<&>\u2028", 0.5, None] for i in range(23)], "n": {1: "int key"},
+            "abstracts": ["a </script>"] * 7, "x": []}
+    whole = page.json_for_html(data)
+    for size in (1, 2, 5, 100):
+        monkeypatch.setattr(page, "CHUNK", size)
+        assert "".join(page._json_pieces(data)) == whole
+    monkeypatch.setattr(page, "CHUNK", 2)
+    text = page.render_page(data, "t")
+    assert page.json_for_html(data["abstracts"]) in text

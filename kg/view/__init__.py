@@ -22,7 +22,7 @@ from typing import Iterable
 import networkx as nx
 
 from kg.io import atomic_open
-from kg.view.page import render_page
+from kg.view.page import render_page, write_page
 from kg.view.pagedata import date_key, page_data
 from kg.view.select import entity_papers, resolve_node, select_nodes
 
@@ -50,9 +50,8 @@ def write_html(
     nodes = select_nodes(G, focus=focus, hops=hops, types=types, max_nodes=max_nodes, papers_of=papers_of)
     start = resolve_node(G, focus) if focus is not None else None
     data = page_data(G, nodes, papers_of, title, focus=start)
-    page = render_page(data, title)
     with atomic_open(path, "w") as fh:
-        fh.write(page)
+        write_page(fh, data, title)
     return {
         "nodes": len(data["nodes"]),
         "entities": data["n_entities"],

@@ -1,0 +1,114 @@
+"""kg.graph.EdgeData: the compact edge attributes of an assembled graph behave as the dict
+networkx would use (same keys, order, values, equality, pickling, networkx views)."""
+from __future__ import annotations
+
+import copy
+import pickle
+
+import networkx as nx
+import pytest
+
+from kg.graph import EDGE_FIELDS, EdgeData, KGraph
+
+
+def test_mapping_behaviour_matches_a_dict():
+    attrs = dict(predicate="proposes", paper="paper/x", evidence="e", start=0, end=3, rule="r", confidence=0.5)
+    d = EdgeData(attrs, colour="red")
+    want = {**attrs, "colour": "red"}
+    assert list(d) == list(want) and list(d.items()) == list(want.items()) and len(d) == 8
+    assert d == want and want == d and dict(d) == want and {**d} == want
+    assert d.get("missing") is None and d.get("missing", 1) == 1 and "colour" in d and "width" not in d
+    d["start"] = 5
+    del d["colour"]
+    assert d["start"] == 5 and "colour" not in d
+    with pytest.raises(KeyError):
+        d["colour"]
+    with pytest.raises(KeyError):
+        del d["colour"]
+    del d["rule"]
+    assert "rule" not in d and d.get("rule", "-") == "-" and len(d) == 6
+    with pytest.raises(KeyError):
+        d["rule"]
+    for clone in (pickle.loads(pickle.dumps(d)), copy.deepcopy(d), d.copy()):
+        assert clone == d and type(clone) is EdgeData
+    assert repr(EdgeData(predicate="p")) == "{'predicate': 'p'}"
+
+
+def test_known_fields_keep_assembly_order():
+    d = EdgeData()
+    for k in reversed(EDGE_FIELDS):
+        d[k] = k
+    assert list(d) == list(EDGE_FIELDS)
+
+
+def test_networkx_uses_it_for_every_edge_and_copy():
+    G = KGraph()
+    G.add_edge("a", "b", key="k", predicate="mentions", start=1)
+    G.edges["a", "b", "k"]["confidence"] = 0.25
+    assert isinstance(G, nx.MultiDiGraph)
+    assert list(G.edges(keys=True, data=True)) == [("a", "b", "k", {"predicate": "mentions", "start": 1, "confidence": 0.25})]
+    assert list(G.edges(data="start")) == [("a", "b", 1)] and list(G.edges(data="end", default=-1)) == [("a", "b", -1)]
+    H = pickle.loads(pickle.dumps(G))
+    for other in (G.copy(), H, nx.MultiDiGraph(G)):
+        assert nx.utils.edges_equal(other.edges(keys=True, data=True), G.edges(keys=True, data=True))
+    assert type(G.copy()["a"]["b"]["k"]) is EdgeData
+
+
+def test_edge_keys_one_then_many_like_a_dict():
+    from kg.graph import EdgeKeys
+
+    k = EdgeKeys()
+    assert len(k) == 0 and list(k) == [] and "a" not in k and k.get("a", 0) == 0
+    k["a"] = 1
+    assert k == {"a": 1} and len(k) == 1 and k["a"] == 1 and k.get("b") is None
+    k["a"] = 2
+    k["b"] = 3
+    assert list(k.items()) == [("a", 2), ("b", 3)] and len(k) == 2
+    del k["a"]
+    assert k == {"b": 3} and pickle.loads(pickle.dumps(k)) == k and k.copy() == k
+    with pytest.raises(KeyError):
+        k["a"]
+    with pytest.raises(KeyError):
+        del k["a"]
+
+
+def test_parallel_edges_add_remove_and_degree():
+    G = KGraph()
+    for _ in range(3):
+        G.add_edge("a", "b")
+    G.add_edge("a", "b", key="s", predicate="p")
+    G.add_edge("b", "a", key="t")
+    assert list(G.edges("a", keys=True)) == [("a", "b", 0), ("a", "b", 1), ("a", "b", 2), ("a", "b", "s")]
+    assert G.number_of_edges() == 5 and G.number_of_edges("a", "b") == 4 and G.degree("a") == 5
+    G.remove_edge("a", "b", 1)
+    G.remove_edge("a", "b")
+    assert G.has_edge("a", "b", "s") and not G.has_edge("a", "b", 1) and G.number_of_edges() == 3
+    H = nx.MultiDiGraph(G)
+    assert list(H.edges(keys=True)) == list(G.edges(keys=True))
+    assert G["a"]["b"]["s"] == {"predicate": "p"} and dict(G.pred["b"]["a"]) == dict(G["a"]["b"])
+
+
+def test_evidence_held_as_a_span_reads_as_the_sentence():
+    from kg.graph import Span
+
+    text = "First sentence. Second one here."
+    d = EdgeData(predicate="p", evidence=Span(text), start=16, end=32)
+    assert d["evidence"] == d.get("evidence") == "Second one here." and dict(d)["evidence"] == "Second one here."
+    assert pickle.loads(pickle.dumps(d)) == d
+    d["start"] = 0  # moving an offset keeps the sentence it had
+    assert d["evidence"] == "Second one here." and d["start"] == 0
+
+
+def test_assembled_graph_keeps_sentences_that_are_not_their_span():
+    from kg.graph import assemble
+    from kg.records import PAPER, Claim, Evidence, Extraction, Mention, Paper
+    from kg.resolve import resolve
+
+    paper = Paper(id="p1", title="A Title", abstract="We propose FooNet. It beats BarNet.")
+    claims = (Claim(PAPER, "proposes", "FooNet", Evidence("We propose FooNet.", 0, 18), "r", 0.9),
+              Claim(PAPER, "mentions", "BarNet", Evidence("A Title", -1, -1), "r", 0.5),
+              Claim(PAPER, "mentions", "BarNet", Evidence("not the span", 19, 35), "r", 0.5))
+    ex = Extraction("p1", (Mention("FooNet", "Method"), Mention("BarNet", "Method")), claims)
+    G = assemble([paper], [ex], resolve([ex]))
+    got = sorted((d["evidence"], d["start"]) for _, _, d in G.edges(data=True))
+    assert got == [("A Title", -1), ("We propose FooNet.", 0), ("not the span", 19)]
