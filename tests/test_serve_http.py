@@ -175,6 +175,24 @@ def test_client_that_does_not_read_costs_one_worker_for_a_while(graph_ttl):
         _stop(srv)
 
 
+def test_worker_of_an_unread_answer_is_taken_back_when_another_query_needs_it(graph_ttl):
+    # one worker, a write deadline far away: only taking the worker back lets the second query in
+    srv = _start(load_store([graph_ttl]), timeout=30, max_rows=10_000_000, write_timeout=60.0, slots=1)
+    try:
+        host, port = srv.server_address[:2]
+        s = socket.create_connection((host, port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        q = b"/sparql?query=" + EXPENSIVE_ROWS.replace(" ", "%20").replace("{", "%7B").replace("}", "%7D").encode()
+        s.sendall(b"GET " + q + b"+LIMIT+30000 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        time.sleep(2.5)  # the answer (a few MB, made in well under a second) is left unread past STALLED
+        start = time.monotonic()
+        status = get(srv.url + "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]
+        assert status == 200 and time.monotonic() - start < 2.0  # not a 503 after the queue wait
+        s.close()
+    finally:
+        _stop(srv)
+
+
 def test_jsonld_for_construct(server):
     status, headers, body = get(server.url + "sparql", "CONSTRUCT WHERE { ?s a ?t } LIMIT 3", "application/ld+json")
     assert status == 200 and headers["Content-Type"].startswith("application/ld+json")

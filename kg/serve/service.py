@@ -5,7 +5,9 @@ a query to an idle worker and waits for its answer until the deadline, reading t
 memory (RSS, from /proc) every 50 ms. Past the deadline or the memory cap the worker is killed,
 which stops the query at once (a thread could not be stopped inside the engine: two timed-out
 queries used to keep both cores busy for good), and a fresh worker takes its place. The answer
-travels to the socket in 64 KiB pieces, so the server holds no whole result.
+travels to the socket in 64 KiB pieces, so the server holds no whole result. A worker whose
+client stopped reading is taken back when another query needs it: that client's connection is
+closed (40 clients that never read their answers must not shut everybody else out).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_MEMORY_MB = 400
 CHUNK = 1 << 16
 QUEUE_WAIT = 3.0  # seconds a query waits for a free worker
+STALLED = 1.0  # seconds a client may leave its answer unread while another query waits for its worker
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -120,6 +123,7 @@ class QueryService:
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[Worker] = set()
+        self._sending: set[_Body] = set()  # answers whose worker is still feeding them
         # a warm spare takes a killed worker's place at once (starting one takes ~0.3-1 s, and two
         # queries stopped together would otherwise leave no worker for the next request)
         self._spares: queue.Queue[Worker] = queue.Queue()
@@ -199,11 +203,8 @@ class QueryService:
                 return resp
         if here_only:
             raise NeedsWorker
-        try:
-            # a killed worker is replaced in well under a second, so a short wait rides that out;
-            # workers all busy with long queries get 503 rather than a growing queue
-            worker = self._idle.get(timeout=QUEUE_WAIT)
-        except queue.Empty:
+        worker = self._idle_worker()
+        if worker is None:
             return error(503, f"all {self.slots} query workers are busy; retry later", **{"Retry-After": "2"})
         deadline = time.monotonic() + self.timeout
         try:
@@ -215,6 +216,39 @@ class QueryService:
             return self._stopped(exc)
         return Response(head["status"], self._body(worker, head["length"], deadline), head["type"],
                         head["headers"], length=head["length"])
+
+    def _idle_worker(self) -> Worker | None:
+        """An idle worker within QUEUE_WAIT, taking back one whose client stopped reading; None
+        when all are busy (a 503 rather than a growing queue). A killed worker's place is taken
+        by the warm spare at once, so a short wait rides that out."""
+        end = time.monotonic() + QUEUE_WAIT
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            if self._reclaim_stalled():
+                continue
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                return self._idle.get(timeout=min(0.05, left))
+            except queue.Empty:
+                pass
+
+    def _reclaim_stalled(self) -> bool:
+        """Take back the worker of the answer left unread longest, if past STALLED (one: each
+        waiting query needs one worker, and every replacement costs a process start)."""
+        now = time.monotonic()
+        with self._lock:
+            stalled = [b for b in self._sending if b.progress is not None and now - b.progress > STALLED]
+        for body in sorted(stalled, key=lambda b: b.progress or now):
+            worker = body.take_worker()
+            if worker is not None:
+                self._replace(worker)
+                return True
+        return False
 
     def _answer_here(self, req: dict) -> Response | None:
         """A lookup answered in this process (the worker's own code, on this process's store), or
@@ -241,23 +275,43 @@ class QueryService:
 
 class _Body:
     """The body in pieces. The worker goes back to the pool once all of it is read; `close()`
-    before that (client gone, HEAD request) replaces the worker, the rest being still in its pipe."""
+    before that (client gone, HEAD request) replaces the worker, the rest being still in its pipe.
+    The service may take the worker of a body its client stopped reading (`take_worker`); the
+    body then ends short and its connection is closed."""
 
     def __init__(self, service: QueryService, worker: Worker, length: int, deadline: float) -> None:
         self.service, self.worker, self.left, self.deadline = service, worker, length, deadline
+        self.progress: float | None = time.monotonic()  # when the client was handed a piece
+        with service._lock:
+            service._sending.add(self)
+
+    def take_worker(self) -> Worker | None:
+        with self.service._lock:
+            worker, self.worker = self.worker, None
+            self.service._sending.discard(self)
+        return worker
 
     def __iter__(self) -> Iterator[bytes]:
-        while self.left and self.worker is not None:
-            chunk = self.worker.read_exact(min(self.left, CHUNK), max(self.deadline, time.monotonic() + 5), None)
+        while self.left:
+            self.progress = None  # reading from the worker: not a stall of the client's
+            worker = self.worker
+            try:
+                if worker is None:
+                    raise _Stopped(500, "worker taken back")
+                chunk = worker.read_exact(min(self.left, CHUNK), max(self.deadline, time.monotonic() + 5), None)
+            except (_Stopped, OSError, ValueError):
+                # taken back while this client was not reading: the answer cannot be completed
+                raise ConnectionAbortedError("answer not read in time") from None
             self.left -= len(chunk)
+            self.progress = time.monotonic()
             yield chunk
-        if self.worker is not None:
-            self.service._idle.put(self.worker)
-            self.worker = None
+        worker = self.take_worker()
+        if worker is not None:
+            self.service._idle.put(worker)
 
     def close(self) -> None:
-        if self.worker is not None:
-            worker, self.worker = self.worker, None
+        worker = self.take_worker()
+        if worker is not None:
             if self.left:
                 self.service._replace(worker)
             else:
