@@ -154,14 +154,21 @@ def test_memory_cap_stops_the_query(server):
     assert get(server.url + "sparql", "ASK {}")[0] == 200
 
 
+def _unread_answer(srv, rows: int) -> socket.socket:
+    """A socket that asked for `rows` rows of a cross product and will not read them (a tiny
+    receive window), so the server's answer stalls."""
+    host, port = srv.server_address[:2]
+    s = socket.create_connection((host, port))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    q = b"/sparql?query=" + EXPENSIVE_ROWS.replace(" ", "%20").replace("{", "%7B").replace("}", "%7D").encode()
+    s.sendall(b"GET " + q + b"+LIMIT+%d HTTP/1.1\r\nHost: localhost\r\n\r\n" % rows)
+    return s
+
+
 def test_client_that_does_not_read_costs_one_worker_for_a_while(graph_ttl):
     srv = _start(load_store([graph_ttl]), timeout=30, max_rows=10_000_000, write_timeout=1.0, slots=2)
     try:
-        host, port = srv.server_address[:2]
-        s = socket.create_connection((host, port))
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        q = b"/sparql?query=" + EXPENSIVE_ROWS.replace(" ", "%20").replace("{", "%7B").replace("}", "%7D").encode()
-        s.sendall(b"GET " + q + b"+LIMIT+300000 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        s = _unread_answer(srv, 300_000)
         time.sleep(0.5)
         assert get(srv.url + "sparql", "ASK {}")[0] == 200  # the other worker answers meanwhile
         time.sleep(4)  # the write deadline passes: the connection is dropped, the worker replaced
@@ -179,11 +186,7 @@ def test_worker_of_an_unread_answer_is_taken_back_when_another_query_needs_it(gr
     # one worker, a write deadline far away: only taking the worker back lets the second query in
     srv = _start(load_store([graph_ttl]), timeout=30, max_rows=10_000_000, write_timeout=60.0, slots=1)
     try:
-        host, port = srv.server_address[:2]
-        s = socket.create_connection((host, port))
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        q = b"/sparql?query=" + EXPENSIVE_ROWS.replace(" ", "%20").replace("{", "%7B").replace("}", "%7D").encode()
-        s.sendall(b"GET " + q + b"+LIMIT+30000 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        s = _unread_answer(srv, 30_000)
         time.sleep(2.5)  # the answer (a few MB, made in well under a second) is left unread past STALLED
         start = time.monotonic()
         status = get(srv.url + "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]

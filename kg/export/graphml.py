@@ -95,6 +95,13 @@ def _data(out: list, keys: dict, domain: str, attrs: dict, indent: str) -> None:
         out.append(f'{indent}<data key="{kid}">{text}</data>\n')
 
 
+def _flush_if_full(fh, out: list, batch: int) -> None:
+    """Write the pending pieces once there are more than `batch`: the document is never whole."""
+    if len(out) > batch:
+        fh.write("".join(out))
+        out.clear()
+
+
 @register_exporter("graphml", "graphml")
 def write_graphml(G: nx.MultiDiGraph, path: Path, batch: int = 2000) -> None:
     keys: dict[tuple[str, str], list] = {}
@@ -114,17 +121,13 @@ def write_graphml(G: nx.MultiDiGraph, path: Path, batch: int = 2000) -> None:
             out.append(f'<node id="{_attr(n)}">\n')
             _data(out, keys, "node", data, "  ")
             out.append("</node>\n")
-            if len(out) > batch:
-                fh.write("".join(out))
-                out.clear()
+            _flush_if_full(fh, out, batch)
         edges = G.edges(keys=True, data=True) if G.is_multigraph() else ((u, v, None, d) for u, v, d in G.edges(data=True))
         for u, v, k, data in edges:
             eid = "" if k is None else f' id="{_attr(k)}"'
             out.append(f'<edge source="{_attr(u)}" target="{_attr(v)}"{eid}>\n')
             _data(out, keys, "edge", data, "  ")
             out.append("</edge>\n")
-            if len(out) > batch:
-                fh.write("".join(out))
-                out.clear()
+            _flush_if_full(fh, out, batch)
         out.append("</graph>\n</graphml>\n")
         fh.write("".join(out))

@@ -295,13 +295,12 @@ class _Body:
         while self.left:
             self.progress = None  # reading from the worker: not a stall of the client's
             worker = self.worker
+            if worker is None:
+                raise ConnectionAbortedError("answer not read in time: its worker was taken back")
             try:
-                if worker is None:
-                    raise _Stopped(500, "worker taken back")
                 chunk = worker.read_exact(min(self.left, CHUNK), max(self.deadline, time.monotonic() + 5), None)
-            except (_Stopped, OSError, ValueError):
-                # taken back while this client was not reading: the answer cannot be completed
-                raise ConnectionAbortedError("answer not read in time") from None
+            except (_Stopped, OSError, ValueError):  # stopped mid-answer (or taken back under us)
+                raise ConnectionAbortedError("the answer's worker stopped before its end") from None
             self.left -= len(chunk)
             self.progress = time.monotonic()
             yield chunk
