@@ -1,4 +1,5 @@
-"""The default extractor: deterministic rules over one paper's title and abstract.
+"""The rule extractor (`--extractor rules`, the baseline; its generators also give the learned
+extractor its candidates): deterministic rules over one paper's title and abstract.
 
 Stages, each a small function: sentences -> candidate mentions (lexicon, defined
 abbreviations, coined names, head-noun phrases) -> mentions merged within the paper
@@ -34,7 +35,7 @@ from kg.records import Evidence, Extraction, Mention, Paper
 
 
 class RuleExtractor(LexiconNames, CoinedNames, HeadNouns, Proposals, Claims):
-    """Rule-based extractor; the default `Extractor`."""
+    """Rule-based extractor: the candidate generators and the hand rules that judge them."""
 
     name = "rules"
 
