@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, token_words
+from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, token_parts
 from kg.schema import ENTITY_TYPES, KINDS
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
@@ -93,13 +93,10 @@ class Gazetteer:
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """Non-overlapping (start, end, term) matches, longest first, left to right."""
-        toks, words = token_words(text)
+        toks, words, lows, gaps = token_parts(text)
         n = len(toks)
-        if text.isascii():  # then a token's fold is its lower case, and offsets survive lower()
-            lower = text.lower()
-            folded = [lower[a:b] for a, b in toks]
-        else:
-            folded = [fold(w) for w in words]
+        # then a token's fold is its lower case (offsets survive lower())
+        folded = lows if text.isascii() else [fold(w) for w in words]
         folded_live, exact_live = self.folded_live, self.exact_live
         folded_names, exact_names = self.folded_names, self.exact_names
         found = []
@@ -108,9 +105,15 @@ class Gazetteer:
         for i in [k for k in range(n) if folded[k] in folded_live or words[k] in exact_live]:
             if i < resume:
                 continue
-            best = None
             acc_f, acc_e = folded[i], words[i]
             live_f, live_e = acc_f in folded_live, acc_e in exact_live
+            # half the words are live ("the" begins "thermal ..."), but few are a name or go on
+            # to a live two-word key: the others would end the loop below with nothing found
+            if not (live_f and acc_f in folded_names or live_e and acc_e in exact_names) and (
+                    i + 1 == n or gaps[i] not in _GAPS
+                    or not (live_f and acc_f + folded[i + 1] in folded_live or live_e and acc_e + words[i + 1] in exact_live)):
+                continue
+            best = None
             j = i
             while True:  # j: the last token of the key tried; i's own token is live by the filter
                 if (live_f and acc_f in folded_names) or (live_e and acc_e in exact_names):
@@ -118,7 +121,7 @@ class Gazetteer:
                     if term is not None:
                         best = (toks[i][0], toks[j][1], term, j)
                 j += 1
-                if j == n or text[toks[j - 1][1]:toks[j][0]] not in _GAPS:
+                if j == n or gaps[j - 1] not in _GAPS:
                     break
                 if live_f:
                     acc_f += folded[j]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 # the name-key helpers moved to kg.names (the RDF export needs them without the extractor)
 from kg.names import SEPARATORS as _SEPARATORS, depluralize, fold, name_key  # noqa: E402,F401
@@ -66,24 +67,34 @@ def sentences(title: str, abstract: str) -> list[Sentence]:
 
 
 TOKEN = re.compile(r"[^\W_]+(?:(?:\+|['’](?=\w))[^\W_]*)*\+*")  # alphanumerics, "C++", "don't"
+# split() with the token captured alternates gap, token, gap, ... in one C call: the offsets are
+# the running sum of the pieces' lengths, with no match object made per token
+_TOKEN_SPLIT = re.compile(f"({TOKEN.pattern})")
 
 
-@lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Word spans; hyphens, dots and spaces separate tokens (name keys ignore them)."""
-    return tuple(m.span() for m in TOKEN.finditer(text))
+    return token_parts(text)[0]
 
 
 # the dozen case-insensitive cues each ask about the same sentence: fold it once for all
 _casefolded = lru_cache(maxsize=256)(str.casefold)
 
 
-@lru_cache(maxsize=4096)
 def token_words(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
     """The word spans of `text` and their texts: the gazetteer and the head-noun rule both
-    read every sentence's words, which are cut once."""
-    toks = tokens(text)
-    return toks, tuple([text[a:b] for a, b in toks])
+    read every sentence's words, which are cut once (token_parts)."""
+    return token_parts(text)[:2]
+
+
+@lru_cache(maxsize=4096)
+def token_parts(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """token_words plus each word in lower case and the text between consecutive words
+    (gaps[k] lies between words k and k + 1)."""
+    parts = _TOKEN_SPLIT.split(text)
+    ends = list(accumulate(map(len, parts)))
+    words = tuple(parts[1::2])
+    return tuple(zip(ends[::2], ends[1::2])), words, tuple(map(str.lower, words)), tuple(parts[2:-1:2])
 
 
 class Cue:

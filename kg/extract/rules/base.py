@@ -142,3 +142,10 @@ def _singular(phrase: str) -> str:
         last = last[:-1]
     return " ".join(words[:-1] + [last])
 
+
+# every lower-case word _head_type types: a head or a plural _singular takes back to one, so
+# a sentence's heads are found by one set lookup per word instead of a call
+HEAD_WORDS = frozenset(
+    x for h in TASK_HEADS | METHOD_HEADS | DATASET_HEADS for x in (h, h + "s", h + "es", h[:-1] + "ies")
+    if _head_type(x) is not None
+)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 from kg.extract.rules.base import (
-    _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _strip_generic,
+    HEAD_WORDS, _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _strip_generic,
 )
 from kg.extract.rules.cues import CLAUSE_BREAK, COMPARED_FAMILY, DATASET_LISTS, NEW_BEFORE, TASK_LIST, WIN_CUE
 from kg.extract.rules.vocab import GENERIC_MODIFIERS, STOPWORDS, TRAILING_PARTS, VAGUE
-from kg.extract.text import Sentence, name_key, token_words
+from kg.extract.text import Sentence, name_key, token_parts
 
 
 class HeadNouns:
@@ -17,12 +17,10 @@ class HeadNouns:
     def _head_nouns(self, s: Sentence, i: int, cands) -> None:
         """Descriptive names: up to three content modifiers before a task, method or dataset head."""
         text = s.text
-        toks, words = token_words(text)
+        toks, words, lows, _ = token_parts(text)
         here = None
-        for j, w in enumerate(words):
-            type_ = _head_type(w)
-            if type_ is None:
-                continue
+        for j in [j for j, low in enumerate(lows) if low in HEAD_WORDS]:
+            type_ = _head_type(words[j])
             k = j
             while k > 0 and j - k < 3:
                 prev = words[k - 1]
