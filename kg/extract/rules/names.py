@@ -83,9 +83,11 @@ class CoinedNames:
                 continue
             if c.name not in s.text:
                 continue  # the substring test spares the regex on almost every sentence
-            for m in re.finditer(re.escape(c.name), s.text):
-                if (i, m.start(), m.end()) not in c.spans:
-                    c.spans.append((i, m.start(), m.end()))
+            name, at = c.name, s.text.find(c.name)
+            while at >= 0:  # the non-overlapping matches re.finditer of the escaped name finds
+                if (i, at, at + len(name)) not in c.spans:
+                    c.spans.append((i, at, at + len(name)))
+                at = s.text.find(name, at + len(name))
 
     def _coined(self, s: Sentence, i: int, cands, abbrevs) -> None:
         text = s.text
