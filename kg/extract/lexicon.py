@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import or_
 from pathlib import Path
 
 from kg.extract.text import _SEPARATORS, depluralize, exact_key, fold, name_key, token_parts
@@ -78,8 +80,21 @@ class Gazetteer:
         # a key is worth extending while it is a name or the prefix of one
         self.folded_live = folded_prefixes | self.folded_names
         self.exact_live = exact_prefixes | self.exact_names
+        self._looked_up: dict[str, Term | None] = {}
 
     def lookup(self, surface: str) -> Term | None:
+        """The term `surface` names, if any (memoised: every generator asks about the phrases
+        it builds, and the same surfaces come back sentence after sentence)."""
+        try:
+            return self._looked_up[surface]
+        except KeyError:
+            pass
+        if len(self._looked_up) >= 1 << 16:
+            self._looked_up.clear()
+        term = self._looked_up[surface] = self._lookup(surface)
+        return term
+
+    def _lookup(self, surface: str) -> Term | None:
         term = self.exact.get(exact_key(surface))
         if term is not None:
             return term
@@ -102,7 +117,7 @@ class Gazetteer:
         found = []
         resume = 0  # matches do not overlap: the next one starts after the last one's end
         # most words start no lexicon name: only those that do enter the longest-match loop
-        for i in [k for k in range(n) if folded[k] in folded_live or words[k] in exact_live]:
+        for i in compress(range(n), map(or_, map(folded_live.__contains__, folded), map(exact_live.__contains__, words))):
             if i < resume:
                 continue
             acc_f, acc_e = folded[i], words[i]

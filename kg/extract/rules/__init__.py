@@ -132,7 +132,7 @@ class RuleExtractor(LexiconNames, CoinedNames, HeadNouns, Proposals, Claims):
         if key in cands:
             return cands[key]
         for c in cands.values():
-            if c.aliases and any(name_key(a) == key for a in c.aliases):  # no set built per candidate
+            if c.aliases and key in map(name_key, c.aliases):  # no set built per candidate, no Python-level loop
                 return c
         return None
 

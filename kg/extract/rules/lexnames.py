@@ -165,7 +165,7 @@ def _task_modifiers(text: str, start: int) -> int:
     """Start of up to two content words that qualify a task name on its left."""
     pos = start
     for _ in range(2):
-        m = re.search(r"(?:^|(?<=[\s(]))([A-Za-z][a-z]*(?:-[A-Za-z][a-z]*)*)\s$", text[:pos])
+        m = _LEFT_WORD.search(text, _window_start(text, pos), pos)
         if not m:
             break
         word = m.group(1).lower()
@@ -177,6 +177,20 @@ def _task_modifiers(text: str, start: int) -> int:
                 break
         pos = m.start(1)
     return pos
+
+
+_LEFT_WORD = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z][a-z]*(?:-[A-Za-z][a-z]*)*)\s$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-")
+
+
+def _window_start(text: str, pos: int) -> int:
+    """Where _LEFT_WORD's search of text[:pos] can start: a match is one word of _WORD_CHARS and
+    the space after it, so it starts after the last other character some way before pos (the
+    search of the whole prefix scanned every character left of each task name, twice)."""
+    lo = max(0, pos - 40)
+    while lo and text[lo - 1] in _WORD_CHARS:
+        lo -= 1
+    return lo
 
 
 # learning set-ups qualify tasks though they look like participles ("weakly supervised
