@@ -67,9 +67,12 @@ class RuleExtractor(LexiconNames, CoinedNames, HeadNouns, Proposals, Claims):
         self._title_name(sents, cands)
         # the paper's domain is counted only if a sentence holds a bare task word
         domain = cache(lambda: _domain(paper.title + " " + paper.abstract))
+        # the names the paper introduced are all known here: no generator below adds or drops one
+        introduced = [c for c in cands.values() if c.rule in ("title-name", "abbreviation", "title-phrase") and " " in c.name]
         for i, s in enumerate(sents):
             self._bare_tasks(s, i, cands, domain)
-            self._known_names(s, i, cands)
+            if introduced:
+                self._known_names(s, i, introduced)
             self._head_nouns(s, i, cands)
             self._coined(s, i, cands, abbrevs)
             self._compared_methods(s, i, cands)

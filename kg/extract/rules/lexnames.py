@@ -151,9 +151,8 @@ def _domain(text: str) -> str | None:
     """The modality an abstract is about, by counting its words (one pass, no regex alternation)."""
     text = text.lower()
     counts = dict.fromkeys(_DOMAIN_WORDS, 0)
-    for word in _WORD.findall(text):
-        if word in _DOMAIN_OF:
-            counts[_DOMAIN_OF[word]] += 1
+    for domain in filter(None, map(_DOMAIN_OF.get, _WORD.findall(text))):  # the few domain words only
+        counts[domain] += 1
     counts["3d"] += len(_POINT_CLOUD.findall(text))
     if counts["3d"] >= 2:
         return "3d"

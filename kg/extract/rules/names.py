@@ -5,7 +5,7 @@ import re
 
 from kg.extract.abbrev import best_long_form
 from kg.extract.rules.base import (
-    _clean_name, _drop_parts, _inside_url, _is_coined, _singular, _spans, may_hold_url,
+    Candidate, _clean_name, _drop_parts, _inside_url, _is_coined, _singular, _spans, may_hold_url,
 )
 from kg.extract.rules.cues import AFFIX_WORDS, MAYBE_COINED, NAME_SUFFIX, _NAME_TOKEN
 from kg.extract.rules.vocab import METHOD_HEAD_STEMS, NOT_NAMES, STOPWORDS, TITLE_LINKS, VAGUE
@@ -73,14 +73,13 @@ class CoinedNames:
             cand.proposed_by, cand.proposed_sentence = "title-phrase", 0
         _drop_parts(cands, 0, 0, len(phrase), ("lexicon",))  # the known name was only part of the new one
 
-    def _known_names(self, s: Sentence, i: int, cands) -> None:
-        """Names this paper introduced (in its title or a definition) found again in the text,
+    def _known_names(self, s: Sentence, i: int, introduced: list[Candidate]) -> None:
+        """Names this paper introduced (in its title or a definition: the title-name,
+        abbreviation and title-phrase candidates of several words) found again in the text,
         so "Spiking LatticeNet" is read whole and not as the LatticeNet inside it."""
         if s.is_title:
             return
-        for c in list(cands.values()):
-            if c.rule not in ("title-name", "abbreviation", "title-phrase") or " " not in c.name:
-                continue
+        for c in introduced:
             if c.name not in s.text:
                 continue  # the substring test spares the regex on almost every sentence
             name, at = c.name, s.text.find(c.name)
