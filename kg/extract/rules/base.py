@@ -115,6 +115,11 @@ def _spans(cands):
         yield from c.spans
 
 
+def _spans_in(cands, i: int) -> list[tuple[int, int]]:
+    """The (start, end) of every span in sentence i (one comprehension: no generator resumed per span)."""
+    return [(a, b) for c in cands.values() for si, a, b in c.spans if si == i]
+
+
 @lru_cache(maxsize=1 << 16)
 def _head_type(word: str) -> str | None:
     """The entity type a phrase ending in `word` names ("detection": Task), if any."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.rules.base import (
-    HEAD_WORDS, _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _strip_generic,
+    HEAD_WORDS, _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _spans_in, _strip_generic,
 )
 from kg.extract.rules.cues import CLAUSE_BREAK, COMPARED_FAMILY, DATASET_LISTS, NEW_BEFORE, TASK_LIST, WIN_CUE
 from kg.extract.rules.vocab import GENERIC_MODIFIERS, STOPWORDS, TRAILING_PARTS, VAGUE
@@ -58,7 +58,7 @@ class HeadNouns:
                 continue
             phrase = s.text[start:end]
             if here is None:  # this sentence's spans, kept up to date as the _add calls below add theirs
-                here = [(a, b) for si, a, b in _spans(cands) if si == i]
+                here = _spans_in(cands, i)
             overlaps = [(a, b) for a, b in here if a < end and start < b]
             if self.gazetteer.lookup(phrase):
                 continue

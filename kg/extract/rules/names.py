@@ -5,7 +5,7 @@ import re
 
 from kg.extract.abbrev import best_long_form
 from kg.extract.rules.base import (
-    Candidate, _clean_name, _drop_parts, _inside_url, _is_coined, _singular, _spans, may_hold_url,
+    Candidate, _clean_name, _drop_parts, _inside_url, _is_coined, _singular, _spans_in, may_hold_url,
 )
 from kg.extract.rules.cues import AFFIX_WORDS, MAYBE_COINED, NAME_SUFFIX, _NAME_TOKEN
 from kg.extract.rules.vocab import METHOD_HEAD_STEMS, NOT_NAMES, STOPWORDS, TITLE_LINKS, VAGUE
@@ -108,7 +108,7 @@ class CoinedNames:
                 word = word + suffix.group()  # "RT-X Net", "Gamba Cell"
             wstart, wend = m.start(), m.start() + len(word)
             if here is None:
-                here = [(a, b) for si, a, b in _spans(cands) if si == i]
+                here = _spans_in(cands, i)
             if any(a <= wstart and wend <= b and (a, b) != (wstart, wend) for a, b in here):
                 continue  # part of a longer name found already ("Town05" in "Town05 Long")
             if self._find(cands, word) is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from kg.extract.rules.base import Candidate, _clean_name, _is_coined
 from kg.extract.rules.cues import (
@@ -29,10 +30,8 @@ class Proposals:
                     mark(self._find(cands, name) or self._add(cands, name, "Method", "naming-cue", i), "naming-cue")
         if not (PROPOSE_CUE.possible(text) or NOVEL_CUE.possible(text) or COMPONENT_CUE.possible(text)):
             return  # no cue below can fire ("namely" needs a propose cue, "our proposed" a novel cue)
-        here = sorted(
-            ((a, b, c) for c in cands.values() for si, a, b in c.spans if si == i and c.type in ("Method", "Dataset")),
-            key=lambda t: t[0],
-        )
+        here = [(a, b, c) for c in cands.values() if c.type in ("Method", "Dataset") for si, a, b in c.spans if si == i]
+        here.sort(key=itemgetter(0))
         def mark_chain(items, rule):
             """Mark the first item, then those coordinated with it ("X and Y", "X, Y and Z")
             or set in apposition ("a new model, X,")."""
