@@ -94,11 +94,9 @@ class CoinedNames:
             return
         url = may_hold_url(text)
         here = None  # spans in this sentence, gathered at the first coined word, kept up to date below
-        for m in _NAME_TOKEN.finditer(text):
-            word = m.group()
-            if word.islower():  # the common case, tested before the strip (which keeps it lower)
-                continue
-            word = word.rstrip(".-")
+        # a lower-case word (the common case) is never coined, and the strip keeps it lower
+        for m in [m for m in _NAME_TOKEN.finditer(text) if not m.group().islower()]:
+            word = m.group().rstrip(".-")
             if not _is_coined(word) or word in NOT_NAMES or word.rstrip("s") in NOT_NAMES or AFFIX_WORDS.search(word):
                 continue
             if url and _inside_url(text, m.start()):
