@@ -22,12 +22,10 @@ WIN_CUE = Cue(
     r"(?:is|are|was|were|being)?\s*(?:significantly |consistently |substantially |much |far )?"
     r"(?:better than|superior to|more (?:effective|efficient|accurate|robust) than|faster than|stronger than)|"
     r"improv(?:es|ed|ement|ements|ing) (?:up)?on|improvements? over|enhancements? over|gains? over|advantages? over|eclipsed?)\b",
-    # "than" and "improv" alone would let the regex run on every "more than" and "improve"
+    # "than" alone would let the regex run on every "more than" and "rather than"
     ("outperform", "surpass", "exceed", "beat", "better than", "effective than", "efficient than", "accurate than",
-     "robust than", "faster than", "stronger than", "superior to", "improves on", "improved on", "improvement on",
-     "improvements on", "improving on", "improves upon", "improved upon", "improvement upon", "improvements upon",
-     "improving upon", "improvement over", "improvements over", "enhancement over", "enhancements over",
-     "gain over", "gains over", "advantage over", "advantages over", "eclipse"),
+     "robust than", "faster than", "stronger than", "superior to", "improv", "enhancement", "gain over",
+     "gains over", "advantage", "eclipse"),
     re.I,
 )
 COMPARE_CUE = Cue(r"\b(?:compared (?:to|with)|as compared to|relative to|than)\b", ("compared", "relative to", "than"), re.I)

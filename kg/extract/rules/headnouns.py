@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from kg.extract.rules.base import (
     HEAD_WORDS, _drop_parts, _generic, _head_type, _is_coined, _singular, _spans, _spans_in, _strip_generic,
@@ -19,7 +20,7 @@ class HeadNouns:
         text = s.text
         toks, words, lows, _ = token_parts(text)
         here = None
-        for j in [j for j, low in enumerate(lows) if low in HEAD_WORDS]:
+        for j in compress(range(len(lows)), map(HEAD_WORDS.__contains__, lows)):
             type_ = _head_type(words[j])
             k = j
             while k > 0 and j - k < 3:

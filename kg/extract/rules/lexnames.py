@@ -123,7 +123,10 @@ class LexiconNames:
         """A bare task word ("detection") gets the field's full name when the paper's
         domain makes it clear, as SCHEMA.md asks ("object detection" in a vision paper)."""
         low = s.text.lower()
-        if not any(word in low for word in BARE_TASK_WORDS):
+        for word in BARE_TASK_WORDS:  # a plain loop: a generator's resume per word costs more than the test
+            if word in low:
+                break
+        else:
             return
         full_names = BARE_TASKS.get(domain() or "", {})
         if not full_names:
