@@ -110,14 +110,15 @@ class Gazetteer:
         """Non-overlapping (start, end, term) matches, longest first, left to right."""
         toks, words, lows, gaps = token_parts(text)
         n = len(toks)
-        # then a token's fold is its lower case (offsets survive lower())
+        # in ASCII text a token's fold is its lower case
         folded = lows if text.isascii() else [fold(w) for w in words]
         folded_live, exact_live = self.folded_live, self.exact_live
         folded_names, exact_names = self.folded_names, self.exact_names
         found = []
         resume = 0  # matches do not overlap: the next one starts after the last one's end
         # most words start no lexicon name: only those that do enter the longest-match loop
-        for i in compress(range(n), map(or_, map(folded_live.__contains__, folded), map(exact_live.__contains__, words))):
+        live = map(or_, map(folded_live.__contains__, folded), map(exact_live.__contains__, words))
+        for i in compress(range(n), live):
             if i < resume:
                 continue
             acc_f, acc_e = folded[i], words[i]
