@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
@@ -152,8 +153,12 @@ def nesting(cands: dict[str, Candidate]) -> dict[str, list[str]]:
     for key, c in cands.items():
         for si, a, b in c.spans:
             by_sentence.setdefault(si, []).append((a, -b, key, c.rule))
-    found: set[tuple[str, str, str]] = set()  # (key, kind, rule or side): strings made once at the end
+    rules = {c.rule for c in cands.values()}
+    inside, contains = {r: f"inside={r}" for r in rules}, {r: f"contains={r}" for r in rules}
+    out: defaultdict[str, set[str]] = defaultdict(set)
     for items in by_sentence.values():
+        if len(items) < 2:
+            continue
         items.sort()
         open_spans: list[tuple[int, int, str, str]] = []
         first_end = 0  # the earliest end among open_spans: none has ended before it
@@ -164,14 +169,12 @@ def nesting(cands: dict[str, Candidate]) -> dict[str, list[str]]:
                 first_end = min((t[1] for t in open_spans), default=b)
             for x, y, outer, outer_rule in open_spans:
                 if outer != key and y >= b and (x, y) != (a, b):
-                    found.add((key, "inside", outer_rule))
-                    found.add((key, "side", "inside-left" if x < a else "inside-right"))
-                    found.add((outer, "contains", rule))
+                    mine = out[key]
+                    mine.add(inside[outer_rule])
+                    mine.add("inside-left" if x < a else "inside-right")
+                    out[outer].add(contains[rule])
             open_spans.append((a, b, key, rule))
             first_end = min(first_end, b)
-    out: dict[str, set[str]] = {}
-    for key, kind, value in found:
-        out.setdefault(key, set()).add(value if kind == "side" else f"{kind}={value}")
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -198,13 +201,18 @@ def pair_features(text: str, subj: tuple[int, int] | None, obj: tuple[int, int],
         left, between, order = text[:subj[0]], text[subj[1]:obj[0]], "subject-first"
     else:
         left, between, order = text[:obj[0]], text[obj[1]:subj[0]], "object-first"
-    words = [w.lower() for w in _WORD.findall(between)]
+    words = _lower_words(between)
     f += [f"order={order}", f"distance={min(len(words), 12) // 3}|{order}"]
     for w in words[:12]:
         f.append(f"between={w}")
         if w in CUES:
             f += [f"cue={CUES[w]}", f"cue.order={CUES[w]}|{order}"]
-    for w in [w.lower() for w in _WORD.findall(left[-80:])][-6:]:
+    for w in _lower_words(left[-80:])[-6:]:
         if w in CUES:
             f += [f"left={CUES[w]}", f"left.order={CUES[w]}|{order}"]
     return f
+
+
+@lru_cache(maxsize=1 << 12)  # a sentence's pairs share their stretches of text
+def _lower_words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORD.findall(text))
