@@ -75,12 +75,16 @@ def name_features(name: str, rule: str, type_: str) -> tuple[str, ...]:
 def context_of(c: Candidate, has_title: bool) -> tuple:
     """The few small values the paper-dependent features of a candidate come from (the
     arguments of context_features)."""
-    seen = {si for si, _, _ in c.spans}
-    first = min(seen) if seen else c.sentence
+    spans = c.spans
+    if len(spans) == 1:  # most candidates
+        sentences, first = 1, spans[0][0]
+    else:
+        seen = {si for si, _, _ in spans}
+        sentences, first = len(seen) or 1, min(seen) if seen else c.sentence
     in_title = has_title and first == 0
     acronym = bool(c.aliases) and any(a.isupper() for a in c.aliases)
-    return (c.type, min(len(seen) or 1, 4), in_title, min(first, 4), c.proposed_by, c.compared, bool(c.aliases),
-            acronym, _supported(c, has_title))
+    return (c.type, sentences if sentences < 4 else 4, in_title, first if first < 4 else 4, c.proposed_by,
+            c.compared, bool(c.aliases), acronym, _supported(c, has_title))
 
 
 @lru_cache(maxsize=1 << 12)
@@ -174,7 +178,8 @@ def nesting(cands: dict[str, Candidate]) -> dict[str, list[str]]:
                     mine.add("inside-left" if x < a else "inside-right")
                     out[outer].add(contains[rule])
             open_spans.append((a, b, key, rule))
-            first_end = min(first_end, b)
+            if b < first_end:
+                first_end = b
     return {k: sorted(v) for k, v in out.items()}
 
 

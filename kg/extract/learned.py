@@ -224,15 +224,16 @@ class LearnedExtractor(RuleExtractor):
         proposed_by by the proposes model. The confidence of each kept name."""
         t = self.model.thresholds
         entity, proposes = scorer.candidates(cands, sents, has_title)
+        entity_p = (1 - entity[:, 0]).tolist()  # column 0 is "none"
+        best = (entity[:, 1:].argmax(axis=1) + 1).tolist()  # the first of equals, as max() would
         confidence: dict[str, float] = {}
         proposed: dict[str, float] = {}
-        for (key, c), p, q in zip(list(cands.items()), entity, proposes):
-            if 1 - p[0] < t.entity:  # column 0 is "none"
+        for (key, c), p, k, q in zip(list(cands.items()), entity_p, best, proposes[:, 1].tolist()):
+            if p < t.entity:
                 del cands[key]
                 continue
-            best = max(range(1, len(ENTITY_CLASSES)), key=p.__getitem__)
-            c.type, confidence[c.name] = ENTITY_CLASSES[best], 1 - p[0]
-            proposed[key] = q[1]  # column 1 is "proposes"
+            c.type, confidence[c.name] = ENTITY_CLASSES[k], p
+            proposed[key] = q  # column 1 is "proposes"
         for key in overlapped(cands, confidence):
             del cands[key]
         for key, c in cands.items():

@@ -10,11 +10,12 @@ one matrix and a paper's candidates are scored by one numpy gather and sum.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from kg.extract.features import (
     WINDOW, WINDOW_SPANS, after_feature, before1_feature, before_feature, context_features, context_of,
-    name_features, nesting, sentence_words, window_bounds,
+    name_features, nesting, sentence_words,
 )
 from kg.extract.memory import NameMemory
 
@@ -46,23 +47,23 @@ class StackedModels:
             starts.append(len(ids))
             ids.append(self.zero)  # so that no slice is empty
             ids += r
-        return self.probabilities_flat(ids, starts)
+        return [block.tolist() for block in self.probabilities_flat(ids, starts)]
 
-    def probabilities_flat(self, ids: list[int], starts: list[int]) -> list[list[list[float]]]:
-        """Like probabilities, the rows given end to end: row k is ids[starts[k]:starts[k + 1]],
-        none empty."""
+    def probabilities_flat(self, ids: list[int], starts: list[int]) -> list:
+        """Like probabilities, the rows given end to end (row k is ids[starts[k]:starts[k + 1]],
+        none empty), each model's probabilities an array, a row per row."""
         import numpy as np
 
+        rows = np.fromiter(ids, dtype=np.intp, count=len(ids))
         if not starts:
-            return [[] for _ in self.widths]
-        rows = np.fromiter(ids, dtype=np.intp, count=len(ids))  # indexing by a list is slower
-        sums = np.add.reduceat(self.matrix[rows], starts, axis=0) + self.bias
+            return [np.zeros((0, width)) for width in self.widths]
+        sums = np.add.reduceat(self.matrix.take(rows, axis=0), starts, axis=0) + self.bias  # take: 5x matrix[rows]
         out, col = [], 0
         for width in self.widths:
             block = sums[:, col:col + width]
             block = np.exp(block - block.max(axis=1, keepdims=True))
             block /= block.sum(axis=1, keepdims=True)
-            out.append(block.tolist())
+            out.append(block)
             col += width
         return out
 
@@ -120,12 +121,13 @@ class FeatureRows:
             ids += name(c.name, c.rule, c.type)
             ids += context(context_of(c, has_title))
             for si, a, b in c.spans[:WINDOW_SPANS]:
-                before, after = window_bounds(words[si], a, b)
+                starts_of, ends_of, low = words[si]
+                before, after = bisect_right(ends_of, a), bisect_left(starts_of, b)  # as window_bounds
                 before_rows, after_rows = beside[si]
                 ids += before_rows[max(0, before - WINDOW):before]
                 ids += after_rows[after:after + WINDOW]
                 if before:
-                    ids.append(before1(words[si][2][before - 1], c.type))
+                    ids.append(before1(low[before - 1], c.type))
             if key in nested:
                 ids += self.nested(tuple(nested[key]))
             ids += memory(key)
@@ -146,8 +148,9 @@ class Scorer:
         self.rows = FeatureRows(self.candidate_models.index, self.candidate_models.zero, model.memory)
         self._pair_get = self.pair_model.index.get
 
-    def candidates(self, cands, sents, has_title: bool) -> tuple[list[list[float]], list[list[float]]]:
-        """Entity and proposes probabilities of each candidate, in the pool's order."""
+    def candidates(self, cands, sents, has_title: bool):
+        """Entity and proposes probabilities of each candidate, in the pool's order: two
+        arrays, a row per candidate, a column per class."""
         entity, proposes = self.candidate_models.probabilities_flat(*self.rows.candidates(cands, sents, has_title))
         return entity, proposes
 
