@@ -132,3 +132,42 @@ def test_name_memory_keeps_only_names_of_two_papers_or_more():
     assert memory.features("resnet") == ["memory.rate=4", "memory.type=Method|2"]
     assert memory.features("baseline") == ["memory.rate=0", "memory.never=2"]
     assert memory.features("onlyhere") == ["memory=unseen"]
+
+
+def _row_test_papers() -> list:
+    from kg.ingest.dedupe import merge_duplicates
+
+    papers = list(read_papers([DEMO]))
+    if (SHARED / "corpus").is_dir():
+        papers += merge_duplicates(read_papers([SHARED / "corpus"]))[0][:80]
+    return papers
+
+
+def test_the_scorer_rows_are_those_of_the_string_features_training_sees(demo_model):
+    """The extractor never builds most feature strings: it maps cached feature groups to weight
+    rows. Those rows, in order, must be the rows of the strings the models were trained on."""
+    from kg.extract.learned import prepare
+    from kg.extract.features import candidate_features
+
+    papers = _row_test_papers()
+    for model in (ExtractorModel.from_bytes(SHIPPED_MODEL.read_bytes()), ExtractorModel.from_bytes(demo_model.read_bytes())):
+        rows, ex = model.scorer().rows, LearnedExtractor(model)
+        known = 0
+        for _ in range(2):  # the second pass answers from the caches
+            for paper in papers:
+                sents, cands, has_title = prepare(ex, paper)
+                expected = [rows.of(feats + model.memory.features(key))
+                            for key, feats in candidate_features(cands, sents, has_title).items()]
+                ids, starts = rows.candidates(cands, sents, has_title)
+                assert [ids[a:b] for a, b in zip(starts, starts[1:] + [len(ids)])] == expected, paper.id
+                known += sum(r != rows.zero for r in ids)
+        assert known > 1000  # most features have weights: the rows are not all the zero row
+
+
+def test_the_shape_of_a_name_collapses_runs_of_one_kind_of_character():
+    from kg.extract.features import shape
+
+    assert shape("ResNet-50") == "XxXx-d"
+    assert shape("GPT--4 (base)") == "X-d (x)"
+    assert shape("Élan-ÜNet 3") == "Xx-Xx d"  # not ASCII: the same shapes, character by character
+    assert shape("x" * 40) == "x" and len(shape("a1" * 40)) == 30

@@ -11,19 +11,17 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kg.extract.rules import (
-    CODE_URL, GENERIC_TERMS, NOT_NAMES, VAGUE, Candidate, RuleExtractor, _is_coined, _supported,
-)
 from kg.extract.digest import source_digest
+from kg.extract.features import candidate_features, pair_features  # noqa: F401  (candidate_features: kg.extract.train)
 from kg.extract.memory import ENTITY_CLASSES, NameMemory
 from kg.extract.phrases import add_phrases
+from kg.extract.rules import CODE_URL, VAGUE, NOT_NAMES, Candidate, RuleExtractor
+from kg.extract.scoring import Scorer, StackedModels
 from kg.extract.text import Sentence, name_key
 from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
@@ -31,15 +29,6 @@ PROPOSES_CLASSES = ("mentions", "proposes")
 PAIR_CLASSES = ("none", "outperforms", "extends")
 SHIPPED_MODEL = Path(__file__).with_name("model") / "model.json.gz"
 MAX_PAIR_METHODS = 8  # methods per sentence paired with each other (a long list is a list, not claims)
-_WORD = re.compile(r"[A-Za-z][\w+-]*")
-
-
-def _read_cues() -> dict[str, str]:
-    text = (Path(__file__).with_name("words") / "cues.tsv").read_text(encoding="utf-8")
-    return dict(line.split("\t")[:2] for line in text.splitlines() if line and not line.startswith("#"))
-
-
-CUES = _read_cues()
 
 
 @dataclass(frozen=True)
@@ -53,33 +42,13 @@ class LinearModel:
 
     def probabilities_many(self, rows: list[list[str]]) -> list[dict[str, float]]:
         """Class probabilities of each row of features: one numpy gather and sum for all rows."""
-        import numpy as np
-
-        if not rows:
-            return []
-        index, matrix = self._arrays()
-        zero = len(matrix) - 1  # an all-zero row starts every slice, so none is empty
-        ids, starts = [], []
-        get = index.get
-        for feats in rows:
-            starts.append(len(ids))
-            ids.append(zero)
-            ids += [get(f, zero) for f in feats]  # an unknown feature adds the zero row
-        scores = np.add.reduceat(matrix[ids], starts, axis=0) + np.asarray(self.bias)
-        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-        scores /= scores.sum(axis=1, keepdims=True)
-        return [dict(zip(self.classes, row)) for row in scores.tolist()]
-
-    def _arrays(self):
-        cached = self.__dict__.get("_cache")
-        if cached is None:
-            import numpy as np
-
-            names = sorted(self.weights)
-            matrix = np.array([self.weights[f] for f in names] + [[0.0] * len(self.classes)]).reshape(-1, len(self.classes))
-            cached = ({f: k for k, f in enumerate(names)}, matrix)
-            object.__setattr__(self, "_cache", cached)
-        return cached
+        stacked = self.__dict__.get("_stacked")
+        if stacked is None:
+            stacked = StackedModels((self,))
+            object.__setattr__(self, "_stacked", stacked)
+        zero, get = stacked.zero, stacked.index.get
+        probabilities = stacked.probabilities([[get(f, zero) for f in feats] for feats in rows])[0]
+        return [dict(zip(self.classes, row)) for row in probabilities]
 
     def to_json(self) -> dict:
         return {"classes": list(self.classes), "bias": list(self.bias),
@@ -107,6 +76,17 @@ class ExtractorModel:
     thresholds: Thresholds = Thresholds()
     memory: NameMemory = NameMemory()
 
+    def scorer(self) -> Scorer:
+        """The models ready to score papers, made once per model (its caches fill as it works)."""
+        scorer = self.__dict__.get("_scorer")
+        if scorer is None:
+            if (self.entity.classes, self.proposes.classes, self.pair.classes) != (
+                    ENTITY_CLASSES, PROPOSES_CLASSES, PAIR_CLASSES):
+                raise ValueError("the model's classes are not those of kg.extract.learned")
+            scorer = Scorer(self)
+            object.__setattr__(self, "_scorer", scorer)
+        return scorer
+
     def to_bytes(self) -> bytes:
         """Deterministic bytes: sorted keys, fixed float format, gzip without a time stamp."""
         doc = {"format": "kg-extractor/1", "entity": self.entity.to_json(), "proposes": self.proposes.to_json(),
@@ -132,124 +112,6 @@ def load_model(path: str | Path = SHIPPED_MODEL) -> tuple[ExtractorModel, str]:
         return ExtractorModel.from_bytes(data), hashlib.sha1(data).hexdigest()
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path}: not a kg extractor model ({exc})") from None
-
-
-# --- features ------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1 << 16)
-def shape(name: str) -> str:
-    """Aa-1 style word shape with runs collapsed: "ResNet-50" -> "XxXx-d"."""
-    out = []
-    for ch in name[:30]:
-        s = "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else " " if ch.isspace() else ch
-        if not out or out[-1] != s:
-            out.append(s)
-    return "".join(out)
-
-
-def sentence_words(sents: list[Sentence]) -> list[tuple[list[int], list[int], list[str]]]:
-    """Each sentence's words once: (starts, ends, lower-cased words), for window look-ups."""
-    out = []
-    for s in sents:
-        found = list(_WORD.finditer(s.text))
-        out.append(([m.start() for m in found], [m.end() for m in found], [m.group().lower() for m in found]))
-    return out
-
-
-def _window(words, start: int, end: int, n: int = 3) -> tuple[list[str], list[str]]:
-    starts, ends, low = words
-    before = bisect_right(ends, start)
-    after = bisect_left(starts, end)
-    return low[max(0, before - n):before], low[after:after + n]
-
-
-def nesting(cands: dict[str, Candidate]) -> dict[str, list[str]]:
-    """Which other candidates' mentions hold or lie inside each candidate's mentions, by the
-    generator that found them: "ResNet-50" inside the phrase "ResNet-50 backbone" is a
-    boundary decision the model learns, not a rule."""
-    by_sentence: dict[int, list[tuple[int, int, str, str]]] = {}
-    for key, c in cands.items():
-        for si, a, b in c.spans:
-            by_sentence.setdefault(si, []).append((a, -b, key, c.rule))
-    out: dict[str, set[str]] = {}
-    for items in by_sentence.values():
-        items.sort()
-        open_spans: list[tuple[int, int, str, str]] = []
-        for a, minus_b, key, rule in items:
-            b = -minus_b
-            open_spans = [t for t in open_spans if t[1] > a]
-            for x, y, outer, outer_rule in open_spans:
-                if outer != key and y >= b and (x, y) != (a, b):
-                    out.setdefault(key, set()).update((f"inside={outer_rule}", "inside-left" if x < a else "inside-right"))
-                    out.setdefault(outer, set()).add(f"contains={rule}")
-            open_spans.append((a, b, key, rule))
-    return {k: sorted(v) for k, v in out.items()}
-
-
-def candidate_features(cands: dict[str, Candidate], sents: list[Sentence], has_title: bool) -> dict[str, list[str]]:
-    """The entity (and proposes) features of every candidate of a paper."""
-    words = sentence_words(sents)
-    nested = nesting(cands)
-    return {key: entity_features(c, words, has_title) + nested.get(key, []) for key, c in cands.items()}
-
-
-def entity_features(c: Candidate, words: list, has_title: bool) -> list[str]:
-    names = c.name.split() or [""]
-    low = c.name.lower()
-    head = names[-1].lower()
-    seen = sorted({si for si, _, _ in c.spans}) or [c.sentence]
-    in_title = has_title and seen[0] == 0
-    f = [f"rule={c.rule}", f"type={c.type}", f"rule.type={c.rule}|{c.type}", f"head={head}",
-         f"head.type={head}|{c.type}", f"suffix={head[-3:]}", f"first={names[0].lower()}",
-         f"words={min(len(names), 5)}", f"sentences={min(len(seen), 4)}", f"title={in_title}|{c.type}",
-         f"shape={shape(c.name)}", f"position={min(seen[0], 4)}"]
-    f += [f"word={w.lower()}" for w in names[:-1]]
-    if c.proposed_by:
-        f += [f"cue={c.proposed_by}", f"cue.type={c.proposed_by}|{c.type}"]
-    if c.compared:
-        f.append("compared")
-    if c.aliases:
-        f.append("aliased")
-        if any(a.isupper() for a in c.aliases):
-            f.append("acronym-defined")
-    if low in GENERIC_TERMS:
-        f.append("generic")
-    if _supported(c, has_title):
-        f.append("supported")
-    if _is_coined(names[0]):
-        f.append("coined")
-    for si, a, b in c.spans[:4]:
-        before, after = _window(words[si], a, b)
-        f += [f"before={w}" for w in before] + [f"after={w}" for w in after]
-        if before:
-            f.append(f"before1={before[-1]}|{c.type}")
-    return f
-
-
-def pair_features(text: str, subj: tuple[int, int] | None, obj: tuple[int, int], s: Candidate, o: Candidate,
-                  rule: str) -> list[str]:
-    """Cue words between and before the two mentions, their order and distance; `subj` None
-    when the subject is the paper's own method, not named in the sentence."""
-    f = [f"rule={rule}", f"subject.proposed={bool(s.proposed_by)}", f"object.proposed={bool(o.proposed_by)}",
-         f"object.rule={o.rule}"]
-    if subj is None:
-        left, between = text[:obj[0]], ""
-        f.append("implicit")
-        order = "implicit"
-    elif subj[0] < obj[0]:
-        left, between, order = text[:subj[0]], text[subj[1]:obj[0]], "subject-first"
-    else:
-        left, between, order = text[:obj[0]], text[obj[1]:subj[0]], "object-first"
-    words = [w.lower() for w in _WORD.findall(between)]
-    f += [f"order={order}", f"distance={min(len(words), 12) // 3}|{order}"]
-    for w in words[:12]:
-        f.append(f"between={w}")
-        if w in CUES:
-            f += [f"cue={CUES[w]}", f"cue.order={CUES[w]}|{order}"]
-    for w in [w.lower() for w in _WORD.findall(left[-80:])][-6:]:
-        if w in CUES:
-            f += [f"left={CUES[w]}", f"left.order={CUES[w]}|{order}"]
-    return f
 
 
 # --- the extractor -------------------------------------------------------------------------------
@@ -343,40 +205,52 @@ class LearnedExtractor(RuleExtractor):
 
     def __call__(self, paper: Paper) -> Extraction:
         sents, cands, has_title = prepare(self, paper)
-        t = self.model.thresholds
-        confidence: dict[str, float] = {}
-        memory = self.model.memory
-        features = candidate_features(cands, sents, has_title)
-        for key, feats in features.items():
-            feats += memory.features(key)
-        for (key, c), p in zip(list(cands.items()), self.model.entity.probabilities_many(list(features.values()))):
-            best = max(ENTITY_CLASSES[1:], key=p.__getitem__)
-            if 1 - p["none"] < t.entity:
-                del cands[key]
-                continue
-            c.type, confidence[c.name] = best, 1 - p["none"]
-        for key in overlapped(cands, confidence):
-            del cands[key]
-        judged = [key for key, c in cands.items() if c.type in ("Method", "Dataset")]
-        proposes = dict(zip(judged, self.model.proposes.probabilities_many([features[k] for k in judged])))
-        for key, c in cands.items():
-            proposed = key in proposes and proposes[key]["proposes"] >= t.proposes
-            if proposed and not c.proposed_by:
-                c.proposed_by, c.proposed_sentence = "learned", (c.spans[0][0] if c.spans else c.sentence)
-            elif not proposed:
-                c.proposed_by = ""
+        scorer = self.model.scorer()
+        confidence = self._judge_candidates(scorer, cands, sents, has_title)
         evidence = [Evidence(s.text, s.start, s.end) for s in sents]
         claims = [replace(cl, confidence=round(confidence.get(cl.object, cl.confidence), 3))
                   for cl in self._paper_claims(cands, sents, evidence)]
-        rule_claims = rule_method_claims(self, cands, sents, evidence)
-        pairs = list(method_pairs(cands, sents, rule_claims))
-        for (s, o, i, _), p in zip(pairs, self.model.pair.probabilities_many([f for *_, f in pairs])):
-            pred = max(PAIR_CLASSES[1:], key=p.__getitem__)
-            if p[pred] >= t.pair:
-                claims.append(Claim(s.name, pred, o.name, evidence[i], f"learned/{pred}", round(p[pred], 3)))
+        claims += self._pair_claims(scorer, cands, sents, evidence)
         mentions = tuple(
             Mention(c.name, c.type, tuple(sorted(a for a in c.aliases if name_key(a) != name_key(c.name))), c.rule)
             for c in cands.values()
         )
         urls = tuple(dict.fromkeys(u.rstrip(".") for u in CODE_URL.findall(paper.abstract)))
         return Extraction(paper.id, mentions, tuple(claims), urls)
+
+    def _judge_candidates(self, scorer: Scorer, cands: dict[str, Candidate], sents: list[Sentence],
+                          has_title: bool) -> dict[str, float]:
+        """Drops the candidates the entity model rejects and types the others; sets or clears
+        proposed_by by the proposes model. The confidence of each kept name."""
+        t = self.model.thresholds
+        entity, proposes = scorer.candidates(cands, sents, has_title)
+        entity_p = (1 - entity[:, 0]).tolist()  # column 0 is "none"
+        best = (entity[:, 1:].argmax(axis=1) + 1).tolist()  # the first of equals, as max() would
+        confidence: dict[str, float] = {}
+        proposed: dict[str, float] = {}
+        for (key, c), p, k, q in zip(list(cands.items()), entity_p, best, proposes[:, 1].tolist()):
+            if p < t.entity:
+                del cands[key]
+                continue
+            c.type, confidence[c.name] = ENTITY_CLASSES[k], p
+            proposed[key] = q  # column 1 is "proposes"
+        for key in overlapped(cands, confidence):
+            del cands[key]
+        for key, c in cands.items():
+            if c.type in ("Method", "Dataset") and proposed[key] >= t.proposes:
+                if not c.proposed_by:
+                    c.proposed_by, c.proposed_sentence = "learned", (c.spans[0][0] if c.spans else c.sentence)
+            else:
+                c.proposed_by = ""
+        return confidence
+
+    def _pair_claims(self, scorer: Scorer, cands, sents, evidence: list[Evidence]) -> list[Claim]:
+        """outperforms / extends between the methods named together, as the pair model judges."""
+        pairs = list(method_pairs(cands, sents, rule_method_claims(self, cands, sents, evidence)))
+        claims = []
+        for (s, o, i, _), p in zip(pairs, scorer.pairs([f for *_, f in pairs])):
+            best = max(range(1, len(PAIR_CLASSES)), key=p.__getitem__)
+            if p[best] >= self.model.thresholds.pair:
+                pred = PAIR_CLASSES[best]
+                claims.append(Claim(s.name, pred, o.name, evidence[i], f"learned/{pred}", round(p[best], 3)))
+        return claims
