@@ -18,7 +18,7 @@ from kg.extract.text import name_key, slug
 from kg.records import Entity, Extraction
 from kg.resolve_names import (  # noqa: F401  (fuzzy_same, loose_key, spells: also read from here)
     MAX_FUZZY_LENGTH, MIN_FUZZY_LENGTH, _acronym, _ambiguous_alias, acronym_of, fuzzy_same, loose_key,
-    markers, narrower_or_broader, spells, words,
+    markers, narrower_or_broader, siblings, spells, words,
 )
 
 
@@ -147,8 +147,8 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 canonical[root] = term.name
             for alias in m.aliases:
                 kept[root].add(alias)  # shown, and matched where the paper's own text has it
-                if narrower_or_broader(alias, m.name):
-                    continue  # a more specific or more general name is another entity: no join
+                if narrower_or_broader(alias, m.name) or siblings(alias, m.name):
+                    continue  # a more specific, more general or sibling name is another entity: no join
                 akey = node(m.type, name_key(alias))
                 if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
                     # a short acronym joins when a paper defined it for the name it spells, and

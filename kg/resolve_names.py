@@ -133,8 +133,26 @@ def fuzzy_same(a: str, b: str) -> bool:
         return False
     if coined(a) or coined(b) or narrower_or_broader(a, b):
         return False
+    if _another_word(a, b):
+        return False
     allowed = 1 if shortest < 16 else 2
     return Levenshtein.distance(ka, kb, score_cutoff=allowed) <= allowed
+
+
+def _another_word(a: str, b: str) -> bool:
+    """Two names of as many words where a word starts with another letter: a misspelling keeps
+    a word's first letter, a different word ("Transformer encoder" / "Transformer decoder",
+    "image fusion" / "image fission") does not."""
+    wa, wb = _WORD.findall(a.casefold()), _WORD.findall(b.casefold())
+    return len(wa) == len(wb) and any(x[0] != y[0] for x, y in zip(wa, wb))
+
+
+def siblings(a: str, b: str) -> bool:
+    """Names that share a word but where each has a word the other lacks ("object
+    classification" / "image classification", "residual network" / "Inception network"): kinds
+    of one thing, not two writings of one name, unless one spells the other loosely."""
+    wa, wb = words(a), words(b)
+    return bool(wa & wb) and bool(wa - wb) and bool(wb - wa) and loose_key(a) != loose_key(b)
 
 
 def acronym_of(short: str, long: str) -> bool:

@@ -305,3 +305,28 @@ def test_loose_key_folds_es_plurals_and_keeps_neural_network_whole():
     assert loose_key("MSE losses") == loose_key("MSE")
     assert loose_key("neural networks") != loose_key("networks")
     assert loose_key("Open Graph Benchmark") != loose_key("Open Graph")  # a capitalised head is part of the name
+
+
+def test_a_different_word_is_no_misspelling():
+    # one letter apart after the plural fold, but "encoder" and "decoder" are two words
+    assert not fuzzy_same("Transformer encoders", "Transformer decoder")
+    assert fuzzy_same("Transformer encoders", "transformer encoder")
+    res = resolve([ex("a", Mention("Transformer encoders", "Method")), ex("b", Mention("Transformer decoder", "Method"))])
+    assert len(res.entities) == 2
+
+
+def test_a_sibling_alias_joins_no_other_paper():
+    # one paper wrote "object classification" beside "image classification"; across papers
+    # they are two tasks, and the third paper's "object classification" is the first one's
+    res = resolve([
+        ex("a", Mention("object classification", "Task", ("image classification",))),
+        ex("b", Mention("image classification", "Task")),
+        ex("c", Mention("object classification", "Task")),
+    ])
+    obj, img, other = (res.entity_id(p, "Task", n) for p, n in
+                       (("a", "object classification"), ("b", "image classification"), ("c", "object classification")))
+    assert obj != img and obj == other
+    # an acronym or a loose writing of the same name still joins
+    res = resolve([ex("a", Mention("convolutional neural network", "Method", ("convolutional network",))),
+                   ex("b", Mention("convolutional network", "Method"))])
+    assert len(res.entities) == 1

@@ -188,9 +188,8 @@ def test_worker_of_an_unread_answer_is_taken_back_when_another_query_needs_it(gr
     try:
         s = _unread_answer(srv, 30_000)
         time.sleep(2.5)  # the answer (a few MB, made in well under a second) is left unread past STALLED
-        start = time.monotonic()
         status = get(srv.url + "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]
-        assert status == 200 and time.monotonic() - start < 2.0  # not a 503 after the queue wait
+        assert status == 200  # the only worker stays held until written (60 s): else a 503 after QUEUE_WAIT
         s.close()
     finally:
         _stop(srv)
