@@ -11,7 +11,7 @@ import hashlib
 from contextlib import contextmanager
 from itertools import chain
 from operator import itemgetter
-from typing import Iterator
+from typing import Callable, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
@@ -99,6 +99,13 @@ def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
 
 def iter_blocks(G: nx.MultiDiGraph) -> Iterator[list[ox.Triple]]:
     """The triples of G one subject block at a time, blocks sorted by subject IRI."""
+    persons = person_ids(G)
+    return map(block_maker(G, persons), _subject_index(G, persons))
+
+
+def block_maker(G: nx.MultiDiGraph, persons: dict[str, str]) -> Callable[[tuple], list[ox.Triple]]:
+    """The function giving the block of triples of one _subject_index(G, persons) entry (so a
+    writer can make some subjects' text without their triples and still follow the one order)."""
     base = base_iri_of(G)
     I = _Iris(base)
     Triple, Literal, NamedNode = ox.Triple, ox.Literal, ox.NamedNode
@@ -138,44 +145,46 @@ def iter_blocks(G: nx.MultiDiGraph) -> Iterator[list[ox.Triple]]:
         "p_match": p_match, "p_typed_date": p_typed_date,
         "rdf_first": rdf_first, "rdf_rest": rdf_rest, "rdf_nil": rdf_nil,
     }
-    persons = person_ids(G)
     env["person"] = lambda name: NamedNode(base + persons[name])
     p_person, p_name = V(SCHEMA + "Person"), V(SCHEMA + "name")
     nodes, adj = G.nodes, G._adj
-    for entry in _subject_index(G, persons):
+
+    def block(entry: tuple) -> list[ox.Triple]:
         if len(entry) == 1:  # the dataset description
             ds = NamedNode(base)
-            yield [Triple(ds, a, V(VOID + "Dataset")), Triple(ds, V(VOID + "uriSpace"), Literal(base))]
+            return [Triple(ds, a, V(VOID + "Dataset")), Triple(ds, V(VOID + "uriSpace"), Literal(base))]
         elif len(entry) == 2:
             enc, n = entry
-            yield _node_block(n, nodes[n], I.node(n, enc), adj[n], I, env)
+            return _node_block(n, nodes[n], I.node(n, enc), adj[n], I, env)
         elif len(entry) == 3:  # an author
             enc, name, _ = entry
             s = NamedNode(base + enc)
-            yield [Triple(s, a, p_person), Triple(s, p_name, Literal(name))]
+            return [Triple(s, a, p_person), Triple(s, p_name, Literal(name))]
         else:
             enc, u, v, key = entry
             data = adj[u][v][key]
             get = data.get
             s = NamedNode(base + enc)
-            block = [Triple(s, a, p_type_stmt), Triple(s, p_subj, I.node(u))]
+            out = [Triple(s, a, p_type_stmt), Triple(s, p_subj, I.node(u))]
             p = get("predicate")
             if p is not None:
-                block.append(Triple(s, p_pred, pred_iri.get(p) or V(KG_NAMESPACE + p)))
-            block.append(Triple(s, p_obj, I.node(v)))
+                out.append(Triple(s, p_pred, pred_iri.get(p) or V(KG_NAMESPACE + p)))
+            out.append(Triple(s, p_obj, I.node(v)))
             if (paper := get("paper")) is not None:
-                block.append(Triple(s, p_derived, I.node(paper)))
+                out.append(Triple(s, p_derived, I.node(paper)))
             if (evidence := get("evidence")) is not None:
-                block.append(Triple(s, p_evidence, Literal(evidence)))
+                out.append(Triple(s, p_evidence, Literal(evidence)))
             if (start := get("start")) is not None:
-                block.append(Triple(s, p_start, small(start, integer, xsd_integer)))
+                out.append(Triple(s, p_start, small(start, integer, xsd_integer)))
             if (end := get("end")) is not None:
-                block.append(Triple(s, p_end, small(end, integer, xsd_integer)))
+                out.append(Triple(s, p_end, small(end, integer, xsd_integer)))
             if (rule := get("rule")) is not None:
-                block.append(Triple(s, p_rule, small(rule, str)))
+                out.append(Triple(s, p_rule, small(rule, str)))
             if (confidence := get("confidence")) is not None:
-                block.append(Triple(s, p_conf, small(confidence, format_decimal, xsd_decimal)))
-            yield block
+                out.append(Triple(s, p_conf, small(confidence, format_decimal, xsd_decimal)))
+            return out
+
+    return block
 
 
 def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: dict) -> list[ox.Triple]:
