@@ -79,3 +79,19 @@ def test_hostile_statements_same_bytes(base, odd, tmp_path):
     # Turtle alone, N-Triples alone
     write_streams(G, {"ntriples": tmp_path / "only.nt"})
     assert (tmp_path / "only.nt").read_bytes() == (tmp_path / "m" / "graph.nt").read_bytes()
+
+
+def test_compact_subject_index_same_order(monkeypatch):
+    """The big-graph index (ids, node numbers, a sort order) gives the entries of the list one,
+    ties included (an entity id equal to a statement id; integer edge keys)."""
+    from kg.rdf import to_triples
+
+    G = nx.MultiDiGraph()
+    for i in range(30):
+        G.add_node(f"method/m{i % 7}", type="Method", label=f"m{i % 7}")
+        G.add_edge(f"method/m{i % 7}", f"method/m{(i * 3) % 7}", key=f"statement/{(i * 37) % 11:02x}", predicate="uses")
+        G.add_edge(f"method/m{i % 5}", "statement/05", key=i, predicate="uses")
+    G.add_node("paper/p", type="Paper", authors=("B", "A b"), label="P")
+    small = list(to_triples._subject_index(G))
+    monkeypatch.setattr(to_triples, "COMPACT_FROM", 0)
+    assert list(to_triples._subject_index(G)) == small

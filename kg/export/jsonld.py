@@ -106,8 +106,17 @@ class JsonLdWriter:
         esc, nodes, small = _escape, self.node_refs, self.small
         ns, _, local = enc.partition("/")
         sid = f"{ns}:{local}" if ns in self.instance_ns and local and not local.startswith("//") else self.compact(base + enc)
-        parts = ['{"@id":', esc(sid), ',"@type":', self.statement_type, ',"subject":', nodes(base, u)]
         p, paper, evidence, start, end, rule, confidence = values
+        refs = self.refs
+        if not (p is None or paper is None or evidence is None or start is None or end is None or rule is None
+                or confidence is None):  # the common case: one format string
+            pred = self.pred_refs.get(p) or esc(self.compact(KG_NAMESPACE + p))
+            return (f'{{"@id":{esc(sid)},"@type":{self.statement_type},"subject":{refs.get(u) or nodes(base, u)},'
+                    f'"predicate":{pred},"object":{refs.get(v) or nodes(base, v)},'
+                    f'"wasDerivedFrom":{refs.get(paper) or nodes(base, paper)},"evidence":{esc(evidence)},'
+                    f'"start":{small(start, "i")},"end":{small(end, "i")},"rule":{small(rule, "s")},'
+                    f'"confidence":{small(confidence, "d")}}}')
+        parts = ['{"@id":', esc(sid), ',"@type":', self.statement_type, ',"subject":', nodes(base, u)]
         if p is not None:
             parts += (',"predicate":', self.pred_refs.get(p) or esc(self.compact(KG_NAMESPACE + p)))
         parts += (',"object":', nodes(base, v))
