@@ -95,3 +95,11 @@ def test_compact_subject_index_same_order(monkeypatch):
     small = list(to_triples._subject_index(G))
     monkeypatch.setattr(to_triples, "COMPACT_FROM", 0)
     assert list(to_triples._subject_index(G)) == small
+
+
+@pytest.mark.parametrize("only", ["turtle", "ntriples", "jsonld"])
+def test_one_stream_alone(only, fixture_graph, tmp_path):
+    ext = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}[only]
+    export(fixture_graph, tmp_path / "m", [ext])
+    write_streams(fixture_graph, {only: tmp_path / f"s.{ext}"})
+    assert (tmp_path / f"s.{ext}").read_bytes() == (tmp_path / "m" / f"graph.{ext}").read_bytes()

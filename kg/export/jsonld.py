@@ -196,7 +196,7 @@ class JsonLdWriter:
         last_s = last_node = None
         for t in triples:
             s = t.subject
-            if s is not last_s:
+            if last_s is None or s != last_s:  # a getter makes a new object per call
                 sid = self._ref(s)
                 last_node = nodes.get(sid)
                 if last_node is None:

@@ -72,9 +72,9 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
         def flush(items: list[tuple]) -> None:
             # an item: (entry, block) of triples, or (enc, u, v, values) of a statement
             t0 = clock()
-            pieces = []
-            for stmts, run in runs(items):
-                if stmts and text is not None:
+            pieces = []  # Turtle and N-Triples: statements' text, or other subjects' triples
+            for stmts, run in runs(items) if text is not None else ():
+                if stmts:
                     pair = [text.statement(*item) for item in run]
                     pieces.append(("".join([t for t, _ in pair]).encode("utf-8"),
                                    "".join([n for _, n in pair]).encode("utf-8")))
