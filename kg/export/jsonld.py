@@ -30,6 +30,7 @@ from kg.rdf import (
     DCTERMS, KG_NAMESPACE, PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, base_iri_of, encode_id, format_decimal,
     iter_blocks, kg, prefixes,
 )
+from kg.export.rdf_text import FIELDS
 from kg.rdf.to_triples import _subject_index
 from kg.schema import INSTANCE_NAMESPACES, STATEMENT
 
@@ -98,25 +99,38 @@ class JsonLdWriter:
         triples: the bytes json.dumps gives for the node object block() makes from kg.rdf's
         triples for it (tests/test_scale.py compares them), at a fraction of the cost;
         statements are most of the subjects. Strings go through json's own C escaper."""
+        return self.statement_values(base, enc, u, v, tuple(map(data.get, FIELDS)))
+
+    def statement_values(self, base: str, enc: str, u, v, values: tuple) -> str:
+        """statement() given the edge's FIELDS values (read once for all three RDF formats)."""
         esc, nodes, small = _escape, self.node_refs, self.small
         ns, _, local = enc.partition("/")
         sid = f"{ns}:{local}" if ns in self.instance_ns and local and not local.startswith("//") else self.compact(base + enc)
+        p, paper, evidence, start, end, rule, confidence = values
+        refs = self.refs
+        if not (p is None or paper is None or evidence is None or start is None or end is None or rule is None
+                or confidence is None):  # the common case: one format string
+            pred = self.pred_refs.get(p) or esc(self.compact(KG_NAMESPACE + p))
+            return (f'{{"@id":{esc(sid)},"@type":{self.statement_type},"subject":{refs.get(u) or nodes(base, u)},'
+                    f'"predicate":{pred},"object":{refs.get(v) or nodes(base, v)},'
+                    f'"wasDerivedFrom":{refs.get(paper) or nodes(base, paper)},"evidence":{esc(evidence)},'
+                    f'"start":{small(start, "i")},"end":{small(end, "i")},"rule":{small(rule, "s")},'
+                    f'"confidence":{small(confidence, "d")}}}')
         parts = ['{"@id":', esc(sid), ',"@type":', self.statement_type, ',"subject":', nodes(base, u)]
-        get = data.get
-        if (p := get("predicate")) is not None:
+        if p is not None:
             parts += (',"predicate":', self.pred_refs.get(p) or esc(self.compact(KG_NAMESPACE + p)))
         parts += (',"object":', nodes(base, v))
-        if (paper := get("paper")) is not None:
+        if paper is not None:
             parts += (',"wasDerivedFrom":', nodes(base, paper))
-        if (evidence := get("evidence")) is not None:
+        if evidence is not None:
             parts += (',"evidence":', esc(evidence))
-        if (start := get("start")) is not None:
+        if start is not None:
             parts += (',"start":', small(start, "i"))
-        if (end := get("end")) is not None:
+        if end is not None:
             parts += (',"end":', small(end, "i"))
-        if (rule := get("rule")) is not None:
+        if rule is not None:
             parts += (',"rule":', small(rule, "s"))
-        if (confidence := get("confidence")) is not None:
+        if confidence is not None:
             parts += (',"confidence":', small(confidence, "d"))
         parts.append("}")
         return "".join(parts)
@@ -182,7 +196,7 @@ class JsonLdWriter:
         last_s = last_node = None
         for t in triples:
             s = t.subject
-            if s is not last_s:
+            if last_s is None or s != last_s:  # a getter makes a new object per call
                 sid = self._ref(s)
                 last_node = nodes.get(sid)
                 if last_node is None:

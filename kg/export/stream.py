@@ -17,14 +17,15 @@ import resource
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.io import atomic_open, cyclic_gc_paused
-from kg.rdf import base_iri_of, iter_blocks, prefixes, triple_cache
-from kg.rdf.to_triples import _subject_index
+from kg.rdf import base_iri_of, prefixes, triple_cache
+from kg.export.rdf_text import FIELDS, StatementText
+from kg.rdf.to_triples import _subject_index, block_maker, person_ids
 
 
 STREAM_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -34,60 +35,101 @@ BATCH_TRIPLES = 1000  # measured: small batches are as fast as large ones and st
 def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch_triples: int = BATCH_TRIPLES,
                   timings: dict[str, float] | None = None) -> None:
     """Turtle, N-Triples and/or JSON-LD (`paths` maps "turtle"/"ntriples"/"jsonld" to files) in
-    one pass over the triples: making them in Python is much of the cost, so the files share the
-    pass. A batch ends with a subject block, so each batch's Turtle continues the last one's; the
+    one pass over the subjects: making the triples in Python is much of the cost, so the files
+    share the pass, and a statement's text is made from its edge data without triples
+    (kg.export.rdf_text, JsonLdWriter.statement_values; its values read once for the three).
+    A batch ends with a subject block, so each batch's Turtle continues the last one's; the
     bytes equal the exporters' own (tests/test_scale.py). `timings`, if given, receives seconds
-    per format plus "triples" (making them), so each writer's share can be reported."""
+    per format plus "triples" (making the triples and reading the statements), so each writer's
+    share can be reported."""
     from kg.export.jsonld import JsonLdWriter
     from kg.export.rdf_formats import turtle_body, turtle_header
 
     clock = time.perf_counter
     spent = dict.fromkeys(list(paths) + ["triples"], 0.0)
-    prefix_map = prefixes(base_iri_of(G))
+    base = base_iri_of(G)
+    prefix_map = prefixes(base)
     with cyclic_gc_paused(), ExitStack() as stack:
         files = {name: stack.enter_context(atomic_open(path, "w" if name == "jsonld" else "wb"))
                  for name, path in paths.items()}
         ttl, nt, jl = files.get("turtle"), files.get("ntriples"), files.get("jsonld")
         writer = JsonLdWriter(prefix_map) if jl is not None else None
+        text = StatementText(base, prefix_map) if ttl is not None or nt is not None else None
+        direct = writer is None or writer.fast  # else JSON-LD wants every statement's triples
         if ttl is not None:
             ttl.write(turtle_header(prefix_map))
         if writer is not None:
             jl.write(writer.header())
 
-        def flush(batch: list[ox.Triple], blocks: list[list[ox.Triple]], entries: list[tuple]) -> None:
+        def runs(items: list[tuple]) -> Iterator[tuple[bool, list[tuple]]]:
+            """Consecutive items of one kind: (True, statements) or (False, triple blocks)."""
+            start = 0
+            for i in range(1, len(items) + 1):
+                if i == len(items) or (len(items[i]) == 4) != (len(items[start]) == 4):
+                    yield len(items[start]) == 4, items[start:i]
+                    start = i
+
+        def flush(items: list[tuple]) -> None:
+            # an item: (entry, block) of triples, or (enc, u, v, values) of a statement
             t0 = clock()
+            pieces = []  # Turtle and N-Triples: statements' text, or other subjects' triples
+            for stmts, run in runs(items) if text is not None else ():
+                if stmts:
+                    pair = [text.statement(*item) for item in run]
+                    pieces.append(("".join([t for t, _ in pair]).encode("utf-8"),
+                                   "".join([n for _, n in pair]).encode("utf-8")))
+                else:
+                    pieces.append([t for _, block in run for t in block])
+            t1 = clock()
+            spent["triples"] += t1 - t0  # statement text, shared by Turtle and N-Triples
+            t0 = t1
             if ttl is not None:
-                ttl.write(turtle_body(batch, prefix_map))
+                for piece in pieces:
+                    ttl.write(piece[0] if type(piece) is tuple else turtle_body(piece, prefix_map))
                 t1 = clock()
                 spent["turtle"] += t1 - t0
                 t0 = t1
             if nt is not None:
-                ox.serialize(batch, nt, format=ox.RdfFormat.N_TRIPLES)
+                for piece in pieces:
+                    if type(piece) is tuple:
+                        nt.write(piece[1])
+                    else:
+                        ox.serialize(piece, nt, format=ox.RdfFormat.N_TRIPLES)
                 t1 = clock()
                 spent["ntriples"] += t1 - t0
                 t0 = t1
             if writer is not None:
-                jl.write("".join([writer.subject(G, entry, block) for entry, block in zip(entries, blocks)]))
+                out = []
+                for stmts, run in runs(items):
+                    if stmts:
+                        out.append(writer._join([writer.statement_values(base, *item) for item in run]))
+                    else:
+                        out += [writer.subject(G, *item) for item in run]
+                jl.write("".join(out))
                 spent["jsonld"] += clock() - t0
 
-        batch: list[ox.Triple] = []
-        blocks: list[list[ox.Triple]] = []
-        # the JSON-LD writer pairs each block with its subject (iter_blocks follows this index)
-        index = iter(_subject_index(G)) if writer is not None else None
-        entries: list[tuple] = []
+        persons = person_ids(G)
+        make = block_maker(G, persons)
+        adj = G._adj
+        items: list[tuple] = []
+        size = 0
         t0 = clock()
-        for block in iter_blocks(G):
-            batch.extend(block)
-            if index is not None:
-                blocks.append(block)
-                entries.append(next(index))
-            if len(batch) >= batch_triples:
+        for entry in _subject_index(G, persons):
+            if direct and len(entry) == 4:
+                enc, u, v, key = entry
+                items.append((enc, u, v, tuple(map(adj[u][v][key].get, FIELDS))))
+                size += len(FIELDS) + 2
+            else:
+                block = make(entry)
+                items.append((entry, block))
+                size += len(block)
+            if size >= batch_triples:
                 spent["triples"] += clock() - t0
-                flush(batch, blocks, entries)
-                batch, blocks, entries = [], [], []
+                flush(items)
+                items, size = [], 0
                 t0 = clock()
         spent["triples"] += clock() - t0
-        flush(batch, blocks, entries)
+        flush(items)
         if writer is not None:
             jl.write(writer.footer())
     if timings is not None:
