@@ -3,7 +3,8 @@
 Readers stream records; de-duplication keeps one Paper per distinct paper; extraction runs per
 paper, in this process or in chunks on worker processes / a Dask cluster (kg.parallel), and gives
 the same result either way. Memory grows with the graph (papers, their extractions, the graph),
-not with the input files: the full list of read records is never held.
+not with the input files: the full list of read records is never held, the extractions are held
+lean from the moment each chunk arrives (kg.held), and the graph takes them in one at a time.
 
 With `state_dir`, the build also keeps its state there (kg.update) and with `update` it starts
 from a previous build's state, extracting only papers it has not seen.

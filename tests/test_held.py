@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kg.graph import assemble
-from kg.held import Lean, SpanEvidence
+from kg.held import Claims, Lean, SpanEvidence
 from kg.records import Claim, Evidence, Extraction, Mention, Paper
 from kg.resolve import resolve
 from kg.update import extraction_line
@@ -51,9 +51,11 @@ def test_lean_shares_what_repeats_and_reads_sentences_from_the_abstract():
     one, two = keep(_extraction("p1")), keep(_extraction("p2"))
     assert all(a is b for a, b in zip(one.mentions, two.mentions))  # equal mentions: one object
     assert one.claims[0].rule is two.claims[0].rule
+    assert type(one.claims) is Claims
     span = one.claims[0].evidence
     assert type(span) is SpanEvidence and span.text is papers[0].abstract
-    assert one.claims[1].evidence is one.claims[2].evidence  # claims of one sentence share it
+    assert one.claims.fields[5::8] == (None, None, None) + one.claims.fields[29::8]  # spans: no sentence held
+    assert len(one.claims) == 5 and one.claims[-1].rule == "title-name" == list(one.claims)[4].rule
     assert type(one.claims[3].evidence) is Evidence  # not its span: kept as extracted
     assert one.claims[4].evidence.sentence is papers[0].title
     assert one.paper_id is papers[0].id
