@@ -32,30 +32,36 @@ class SpanEvidence:
 
 
 class Claims:
-    """An extraction's claims held as one flat tuple, eight fields a claim, read as Claim records
+    """An extraction's claims held as flat tuples, eight fields a claim, read as Claim records
     (made when read: the state and the graph each read them once). A Claim and its evidence were
     120 bytes a claim, this is 64. The evidence field is the Evidence as extracted, or None for a
-    sentence that is its span of `text`, the paper's abstract."""
+    sentence that is its span of `text`, the paper's abstract. A tuple holds at most BLOCK claims
+    (472 bytes), so it stays in Python's small-object allocator: the memory of the claims the
+    graph has taken in is then reused by the graph, where larger blocks of the C allocator were not."""
 
-    __slots__ = ("text", "fields")
+    __slots__ = ("text", "blocks", "_n")
     WIDTH = 8  # subject, predicate, object, start, end, evidence or None, rule, confidence
+    BLOCK = 7
 
-    def __init__(self, text: str, fields: tuple) -> None:
-        self.text, self.fields = text, fields
+    def __init__(self, text: str, fields) -> None:
+        step = self.WIDTH * self.BLOCK
+        self.text, self._n = text, len(fields) // self.WIDTH
+        self.blocks = tuple(tuple(fields[i:i + step]) for i in range(0, len(fields), step))
 
     def __len__(self) -> int:
-        return len(self.fields) // self.WIDTH
+        return self._n
 
     def __getitem__(self, i: int) -> Claim:
-        if not -len(self) <= i < len(self):
+        if not -self._n <= i < self._n:
             raise IndexError(i)
-        i %= len(self)
-        return self._claim(self.fields[i * self.WIDTH:(i + 1) * self.WIDTH])
+        block, at = divmod(i % self._n, self.BLOCK)
+        return self._claim(self.blocks[block][at * self.WIDTH:(at + 1) * self.WIDTH])
 
     def __iter__(self):
-        f, w = self.fields, self.WIDTH
-        for i in range(0, len(f), w):
-            yield self._claim(f[i:i + w])
+        w = self.WIDTH
+        for f in self.blocks:
+            for i in range(0, len(f), w):
+                yield self._claim(f[i:i + w])
 
     def _claim(self, f: tuple) -> Claim:
         subject, predicate, obj, start, end, evidence, rule, confidence = f
@@ -103,4 +109,4 @@ class Lean:
             fields += (value(c.subject), value(c.predicate), value(c.object), value(ev.start), value(ev.end),
                        evidence[key], value(c.rule), value(c.confidence))
         mentions = tuple(self._mentions.setdefault(m, m) for m in ex.mentions)
-        return Extraction(paper.id, mentions, Claims(abstract, tuple(fields)), tuple(value(u) for u in ex.code_urls))
+        return Extraction(paper.id, mentions, Claims(abstract, fields), tuple(value(u) for u in ex.code_urls))

@@ -54,11 +54,23 @@ def test_lean_shares_what_repeats_and_reads_sentences_from_the_abstract():
     assert type(one.claims) is Claims
     span = one.claims[0].evidence
     assert type(span) is SpanEvidence and span.text is papers[0].abstract
-    assert one.claims.fields[5::8] == (None, None, None) + one.claims.fields[29::8]  # spans: no sentence held
+    fields = [f for block in one.claims.blocks for f in block]
+    assert fields[5::8] == [None, None, None] + fields[29::8]  # spans: no sentence held
     assert len(one.claims) == 5 and one.claims[-1].rule == "title-name" == list(one.claims)[4].rule
     assert type(one.claims[3].evidence) is Evidence  # not its span: kept as extracted
     assert one.claims[4].evidence.sentence is papers[0].title
     assert one.paper_id is papers[0].id
+
+
+def test_claims_read_in_order_across_blocks():
+    papers = [_paper("p1")]
+    base = _extraction("p1")
+    many = Extraction("p1", base.mentions, base.claims * 5)  # 25 claims: four blocks
+    lean = Lean(papers)(many)
+    assert len(lean.claims.blocks) == 4 and all(len(b) <= 8 * Claims.BLOCK for b in lean.claims.blocks)
+    assert [extraction_line(Extraction("p1", (), (c,)), "k") for c in lean.claims] == \
+           [extraction_line(Extraction("p1", (), (c,)), "k") for c in many.claims]
+    assert [lean.claims[i].rule for i in range(-25, 25)] == [c.rule for c in many.claims] * 2
 
 
 def test_graph_of_lean_extractions_equals_the_graph_of_extracted_ones():
