@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 
+from kg.held import SpanEvidence
 from kg.records import PAPER, Extraction, Paper
 from kg.schema import DEFAULT_BASE_IRI, PAPER as PAPER_TYPE, kind
 
@@ -270,8 +271,8 @@ def assemble(
             if subject == obj:
                 continue
             ev = claim.evidence
-            sentence = ev.sentence
-            if 0 <= ev.start and abstract[ev.start:ev.end] == sentence:
+            sentence = None if type(ev) is SpanEvidence else ev.sentence
+            if type(ev) is SpanEvidence or 0 <= ev.start and abstract[ev.start:ev.end] == sentence:
                 sentence = span
             elif ev.start < 0 and sentence == title:
                 sentence = title  # the title's own object, not an equal copy

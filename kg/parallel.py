@@ -171,16 +171,18 @@ def extract_papers(
     chunk_size: int | None = None,
     pool=None,
     on_chunk: Callable[[int], None] | None = None,
+    keep: Callable[[Extraction], Extraction] | None = None,
 ) -> list[Extraction]:
     """Extractions of `papers`, in order, identical whatever the engine and worker count.
-    `on_chunk(n)` is called after each chunk of n papers (progress bars)."""
+    `on_chunk(n)` is called after each chunk of n papers (progress bars); `keep(extraction)`, if
+    given, is what is held of each one, made as its chunk arrives (kg.held.Lean)."""
     own = pool is None
     pool = open_pool(workers, engine, scheduler) if own else pool
     try:
         out: list[Extraction] = []
         size = chunk_size_for(len(papers), pool.workers, chunk_size)
         for result in pool.run(extractor, _chunks(papers, size)):
-            out.extend(result)
+            out.extend(result if keep is None else map(keep, result))
             if on_chunk is not None:
                 on_chunk(len(result))
         return out

@@ -3,7 +3,8 @@
 Readers stream records; de-duplication keeps one Paper per distinct paper; extraction runs per
 paper, in this process or in chunks on worker processes / a Dask cluster (kg.parallel), and gives
 the same result either way. Memory grows with the graph (papers, their extractions, the graph),
-not with the input files: the full list of read records is never held.
+not with the input files: the full list of read records is never held, the extractions are held
+lean from the moment each chunk arrives (kg.held), and the graph takes them in one at a time.
 
 With `state_dir`, the build also keeps its state there (kg.update) and with `update` it starts
 from a previous build's state, extracting only papers it has not seen.
@@ -195,6 +196,9 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
              chunk_size: int | None, progress: bool, report: BuildReport) -> list:
     from kg.parallel import extract_papers
 
+    from kg.held import Lean
+
+    keep = Lean(papers)
     cached = previous.extractions(extractor, fingerprint) if previous is not None else {}
     if cached:
         from kg.update import content_key
@@ -204,7 +208,7 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
         for i, p in enumerate(papers):
             hit = cached.pop((p.id, content_key(p)), None)
             if hit is not None:
-                slots[i] = hit
+                slots[i] = keep(hit)
             else:
                 todo_idx.append(i)
         cached.clear()
@@ -221,7 +225,7 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
         bar = tqdm(total=len(todo), desc="extract", unit="paper", leave=False)
     try:
         fresh = extract_papers([bounded(p, report.cut) for p in todo], extractor, pool=pool, chunk_size=chunk_size,
-                               on_chunk=bar.update if bar is not None else None)
+                               on_chunk=bar.update if bar is not None else None, keep=keep)
     finally:
         if bar is not None:
             bar.close()

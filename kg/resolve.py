@@ -24,11 +24,21 @@ from kg.resolve_names import (  # noqa: F401  (fuzzy_same, loose_key, spells: al
 
 @dataclass(frozen=True)
 class Resolution:
+    """entity_id(paper, type, name) is the entity of that mention. Nearly every (type, name)
+    resolves alike in every paper, so the answer is held once per (type, name), with the papers
+    where it resolves otherwise apart: one key per mention of every paper was a fifth of the
+    build's peak memory."""
+
     entities: tuple[Entity, ...]
-    index: dict[tuple[str, str, str], str]  # (paper id, type, mention name) -> entity id
+    by_name: dict[tuple[str, str], str]  # (type, mention name) -> entity id
+    exceptions: dict[tuple[str, str, str], str]  # (paper id, type, name) -> entity id, where not by_name's
 
     def entity_id(self, paper_id: str, type_: str, name: str) -> str:
-        return self.index[(paper_id, type_, name)]
+        if self.exceptions:
+            found = self.exceptions.get((paper_id, type_, name))
+            if found is not None:
+                return found
+        return self.by_name[(type_, name)]
 
 
 class _UnionFind:
@@ -120,14 +130,13 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     def key_of(paper_id: str, m) -> str:
         return name_key(surface_of(paper_id, m))
 
-    resolved_as: dict[tuple, str] = {}
-
     def surface_of(paper_id: str, m) -> str:
         """The name this mention resolves under: its own, or the narrower name it stands for."""
-        k = (paper_id, m.type, m.name)
-        if k not in resolved_as:
-            resolved_as[k] = remap.get(k) or _moved(m)
-        return resolved_as[k]
+        if remap:
+            found = remap.get((paper_id, m.type, m.name))
+            if found:
+                return found
+        return _moved(m)
 
     @lru_cache(maxsize=None)
     def _moved(m) -> str:  # the same mention recurs in many papers: decide it once
@@ -165,18 +174,30 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     # fuzzy pass over the names: keys one deletion apart share a variant in this index (a
     # "symmetric delete" index), so candidates are found in linear time instead of comparing
     # every pair
-    variants: dict[str, list[str]] = defaultdict(list)
+    # every candidate pair is two keys of one type whose lengths differ by at most one, so the
+    # index is built for one (type, length) at a time: the keys of that length by their deletions
+    # and the keys one shorter as themselves. The same pairs are compared, and the clusters do not
+    # depend on the order of the joins; the index of all keys at once was the resolve stage's peak.
+    by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
     for key in sorted(names):
         type_, k = key.split("\t", 1)
         if MIN_FUZZY_LENGTH <= len(k) <= MAX_FUZZY_LENGTH:
-            for v in {k} | {k[:i] + k[i + 1:] for i in range(len(k))}:
-                variants[f"{type_}\t{v}"].append(key)
-    for bucket in variants.values():
-        for x in range(len(bucket)):
-            for y in range(x + 1, len(bucket)):
-                a, b = bucket[x], bucket[y]
-                if uf.find(a) != uf.find(b) and fuzzy_same(names[a].most_common(1)[0][0], names[b].most_common(1)[0][0]):
-                    uf.union(a, b)
+            by_length[(type_, len(k))].append(key)
+    for (type_, length), longer in sorted(by_length.items()):
+        variants: dict[str, list[str]] = defaultdict(list)
+        for key in by_length.get((type_, length - 1), ()):
+            variants[key.split("\t", 1)[1]].append(key)
+        for key in longer:
+            k = key.split("\t", 1)[1]
+            for v in {k[:i] + k[i + 1:] for i in range(len(k))}:
+                variants[v].append(key)
+        for bucket in variants.values():
+            for x in range(len(bucket)):
+                for y in range(x + 1, len(bucket)):
+                    a, b = bucket[x], bucket[y]
+                    if uf.find(a) != uf.find(b) and fuzzy_same(names[a].most_common(1)[0][0], names[b].most_common(1)[0][0]):
+                        uf.union(a, b)
+        del variants
 
     # two names the lexicon lists as entries of their own stay two entities, whatever alias a
     # paper gives ("semantic segmentation" written "image segmentation")
@@ -237,11 +258,19 @@ def resolve(extractions: list[Extraction]) -> Resolution:
         for k in members:
             key_to_id[k] = node_id
 
-    index = {}
+    # each mention in turn, the last one of a paper's (type, name) winning as it would in one
+    # dict keyed by (paper, type, name)
+    by_name: dict[tuple[str, str], str] = {}
+    exceptions: dict[tuple[str, str, str], str] = {}
     for ex in extractions:
         for m in ex.mentions:
-            index[(ex.paper_id, m.type, m.name)] = key_to_id[uf.find(node(m.type, key_of(ex.paper_id, m)))]
-    return Resolution(tuple(entities), index)
+            entity = key_to_id[uf.find(node(m.type, key_of(ex.paper_id, m)))]
+            usual = by_name.setdefault((m.type, m.name), entity)
+            if entity != usual:
+                exceptions[(ex.paper_id, m.type, m.name)] = entity
+            elif exceptions:
+                exceptions.pop((ex.paper_id, m.type, m.name), None)
+    return Resolution(tuple(entities), by_name, exceptions)
 
 
 def _label(members: list[str], names: dict[str, Counter], canonical: dict[str, str]) -> str:

@@ -1,6 +1,8 @@
 """Cross-paper resolution: one node per real thing, stable ids, guarded fuzzy merging."""
 from __future__ import annotations
 
+import pytest
+
 from kg.records import Extraction, Mention
 from kg.resolve import fuzzy_same, loose_key, resolve, spells
 
@@ -171,6 +173,20 @@ def test_broader_mention_joins_the_narrower_one_in_its_own_paper_only():
     ])
     a1, a2, b = ids(res, ("a", "Dataset", "Open Graph Benchmark"), ("a", "Dataset", "Open Graph"), ("b", "Dataset", "Open Graph"))
     assert a1 == a2 != b
+
+
+def test_a_mention_resolved_otherwise_in_one_paper_keeps_its_ids_whichever_paper_comes_first():
+    # ids are held per (type, name) with the papers that differ apart: the answer must not
+    # depend on which paper set the usual one, and a name no paper mentioned has none
+    a = ex("a", Mention("Open Graph Benchmark", "Dataset"), Mention("Open Graph", "Dataset", ("Open Graph Benchmark",)))
+    b, c = ex("b", Mention("Open Graph", "Dataset")), ex("c", Mention("Open Graph", "Dataset"))
+    keys = (("a", "Dataset", "Open Graph"), ("b", "Dataset", "Open Graph"), ("c", "Dataset", "Open Graph"))
+    first, second = resolve([a, b, c]), resolve([b, a, c])
+    assert ids(first, *keys) == ids(second, *keys)
+    in_a, in_b, in_c = ids(first, *keys)
+    assert in_a == first.entity_id("a", "Dataset", "Open Graph Benchmark") and in_a != in_b == in_c
+    with pytest.raises(KeyError):
+        first.entity_id("a", "Dataset", "Never Mentioned")
 
 
 def test_huge_repeated_name_is_cheap():
