@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 
-from kg.held import SpanEvidence
+from kg.held import Shared, spans_abstract
 from kg.records import PAPER, Extraction, Paper
 from kg.schema import DEFAULT_BASE_IRI, PAPER as PAPER_TYPE, kind
 
@@ -252,13 +252,7 @@ def assemble(
     for entity in resolution.entities:
         G.add_node(entity.id, type=entity.type, label=entity.label, aliases=entity.aliases)
     by_id = {p.id: p for p in papers}
-    shared: dict = {}
-
-    def share(value):
-        """Millions of edges repeat a few rules, offsets and confidences: one object per value
-        (keyed with its type, so 1 and 1.0 stay what they were)."""
-        return shared.setdefault((type(value), value), value)
-
+    share = Shared()
     for ex in extractions:
         paper = by_id[ex.paper_id]
         pnode, abstract, title = paper_node(paper), paper.abstract, paper.title
@@ -271,11 +265,12 @@ def assemble(
             if subject == obj:
                 continue
             ev = claim.evidence
-            sentence = None if type(ev) is SpanEvidence else ev.sentence
-            if type(ev) is SpanEvidence or 0 <= ev.start and abstract[ev.start:ev.end] == sentence:
+            if spans_abstract(ev, abstract):
                 sentence = span
-            elif ev.start < 0 and sentence == title:
+            elif ev.start < 0 and ev.sentence == title:
                 sentence = title  # the title's own object, not an equal copy
+            else:
+                sentence = ev.sentence
             key = statement_key(subject, claim.predicate, obj, pnode, ev.start, ev.end)
             G.add_edge(
                 subject, obj, key=key, predicate=claim.predicate, paper=pnode, evidence=sentence,

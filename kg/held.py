@@ -15,6 +15,25 @@ from typing import Iterable
 from kg.records import Claim, Evidence, Extraction, Paper
 
 
+class Shared:
+    """One object per equal value (millions of claims and edges repeat a few rules, offsets and
+    confidences), keyed with its type so 1 and 1.0 stay what they were; -0.0 and NaN are left
+    alone (one equals 0.0, the other nothing)."""
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+
+    def __call__(self, value):
+        if type(value) is float and (value == 0 or value != value):
+            return value
+        return self._values.setdefault((type(value), value), value)
+
+
+def spans_abstract(ev, abstract: str) -> bool:
+    """The evidence sentence is its own span of the abstract (then the abstract holds it)."""
+    return type(ev) is SpanEvidence or 0 <= ev.start and abstract[ev.start:ev.end] == ev.sentence
+
+
 class SpanEvidence:
     """An Evidence whose sentence is text[start:end], made when read."""
 
@@ -78,15 +97,8 @@ class Lean:
 
     def __init__(self, papers: Iterable[Paper]) -> None:
         self._papers = {p.id: p for p in papers}  # the paper of an id as the graph reads it: the last
-        self._values: dict = {}
+        self._value = Shared()
         self._mentions: dict = {}
-
-    def _value(self, value):
-        # keyed with its type, so 1 and 1.0 stay what they were; -0.0 and NaN are left alone (one
-        # equals 0.0, the other nothing)
-        if type(value) is float and (value == 0 or value != value):
-            return value
-        return self._values.setdefault((type(value), value), value)
 
     def __call__(self, ex: Extraction) -> Extraction:
         paper = self._papers.get(ex.paper_id)
@@ -100,7 +112,7 @@ class Lean:
             ev = c.evidence
             key = id(ev)
             if key not in evidence:
-                if 0 <= ev.start and abstract[ev.start:ev.end] == ev.sentence:
+                if spans_abstract(ev, abstract):
                     evidence[key] = None
                 elif ev.start < 0 and ev.sentence == title:
                     evidence[key] = Evidence(title, value(ev.start), value(ev.end))

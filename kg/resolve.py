@@ -197,7 +197,6 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                     a, b = bucket[x], bucket[y]
                     if uf.find(a) != uf.find(b) and fuzzy_same(names[a].most_common(1)[0][0], names[b].most_common(1)[0][0]):
                         uf.union(a, b)
-        del variants
 
     # two names the lexicon lists as entries of their own stay two entities, whatever alias a
     # paper gives ("semantic segmentation" written "image segmentation")

@@ -131,9 +131,7 @@ def fuzzy_same(a: str, b: str) -> bool:
     shortest = min(len(ka), len(kb))
     if shortest < MIN_FUZZY_LENGTH or max(len(ka), len(kb)) > MAX_FUZZY_LENGTH:
         return False
-    if coined(a) or coined(b) or narrower_or_broader(a, b):
-        return False
-    if _another_word(a, b):
+    if coined(a) or coined(b) or narrower_or_broader(a, b) or _another_word(a, b):
         return False
     allowed = 1 if shortest < 16 else 2
     return Levenshtein.distance(ka, kb, score_cutoff=allowed) <= allowed
@@ -141,8 +139,7 @@ def fuzzy_same(a: str, b: str) -> bool:
 
 def _another_word(a: str, b: str) -> bool:
     """Two names of as many words where a word starts with another letter: a misspelling keeps
-    a word's first letter, a different word ("Transformer encoder" / "Transformer decoder",
-    "image fusion" / "image fission") does not."""
+    a word's first letter, a different word ("Transformer encoder" / "Transformer decoder") does not."""
     wa, wb = _WORD.findall(a.casefold()), _WORD.findall(b.casefold())
     return len(wa) == len(wb) and any(x[0] != y[0] for x, y in zip(wa, wb))
 

@@ -339,8 +339,8 @@ def test_a_sibling_alias_joins_no_other_paper():
         ex("b", Mention("image classification", "Task")),
         ex("c", Mention("object classification", "Task")),
     ])
-    obj, img, other = (res.entity_id(p, "Task", n) for p, n in
-                       (("a", "object classification"), ("b", "image classification"), ("c", "object classification")))
+    obj, img, other = ids(res, ("a", "Task", "object classification"), ("b", "Task", "image classification"),
+                          ("c", "Task", "object classification"))
     assert obj != img and obj == other
     # an acronym or a loose writing of the same name still joins
     res = resolve([ex("a", Mention("convolutional neural network", "Method", ("convolutional network",))),
