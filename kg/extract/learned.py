@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg.extract.digest import source_digest
-from kg.extract.features import candidate_features, pair_features  # noqa: F401  (candidate_features: kg.extract.train)
+from kg.extract.features import pair_features
 from kg.extract.memory import ENTITY_CLASSES, NameMemory
 from kg.extract.phrases import add_phrases
 from kg.extract.rules import CODE_URL, VAGUE, NOT_NAMES, Candidate, RuleExtractor
-from kg.extract.scoring import Scorer, StackedModels
+from kg.extract.scoring import Scorer
 from kg.extract.text import Sentence, name_key
 from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
@@ -34,21 +34,12 @@ MAX_PAIR_METHODS = 8  # methods per sentence paired with each other (a long list
 @dataclass(frozen=True)
 class LinearModel:
     """Multinomial logistic regression over string features: class probabilities are the
-    softmax of each class's bias plus the weights of the features present."""
+    softmax of each class's bias plus the weights of the features present (kg.extract.scoring
+    computes them)."""
 
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
-
-    def probabilities_many(self, rows: list[list[str]]) -> list[dict[str, float]]:
-        """Class probabilities of each row of features: one numpy gather and sum for all rows."""
-        stacked = self.__dict__.get("_stacked")
-        if stacked is None:
-            stacked = StackedModels((self,))
-            object.__setattr__(self, "_stacked", stacked)
-        zero, get = stacked.zero, stacked.index.get
-        probabilities = stacked.probabilities([[get(f, zero) for f in feats] for feats in rows])[0]
-        return [dict(zip(self.classes, row)) for row in probabilities]
 
     def to_json(self) -> dict:
         return {"classes": list(self.classes), "bias": list(self.bias),

@@ -10,12 +10,11 @@ one matrix and a paper's candidates are scored by one numpy gather and sum.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from kg.extract.features import (
     WINDOW, WINDOW_SPANS, after_feature, before1_feature, before_feature, context_features, context_of,
-    name_features, nesting, sentence_words,
+    name_features, nesting, sentence_words, window_bounds,
 )
 from kg.extract.memory import NameMemory
 
@@ -39,6 +38,11 @@ class StackedModels:
         self.matrix = np.hstack(blocks)
         self.bias = np.concatenate([np.asarray(m.bias, dtype=float) for m in models])
         self.widths = [len(m.classes) for m in models]
+
+    def row_ids(self, feats) -> list[int]:
+        """The row of each feature; an unknown one adds nothing (the zero row)."""
+        get, zero = self.index.get, self.zero
+        return [get(f, zero) for f in feats]
 
     def probabilities(self, rows: list[list[int]]) -> list[list[list[float]]]:
         """For each model, the class probabilities of every row (a list of row ids)."""
@@ -72,9 +76,9 @@ class FeatureRows:
     """Row ids of the features of kg.extract.features in one feature index, cached by the
     inputs of each group of features."""
 
-    def __init__(self, index: dict[str, int], zero: int, memory: NameMemory):
-        self.zero = zero
-        self._get = index.get
+    def __init__(self, models: StackedModels, memory: NameMemory):
+        self.of = models.row_ids
+        self._get, self.zero = models.index.get, models.zero
         self._memory = memory
         self.name = lru_cache(maxsize=CACHE)(self._name)
         self.context = lru_cache(maxsize=1 << 12)(self._context)
@@ -82,10 +86,6 @@ class FeatureRows:
         self.before1 = lru_cache(maxsize=CACHE)(self._before1)
         self.memory = lru_cache(maxsize=CACHE)(self._memory_rows)
         self.nested = lru_cache(maxsize=1 << 12)(self._of_tuple)
-
-    def of(self, feats) -> list[int]:
-        zero, get = self.zero, self._get
-        return [get(f, zero) for f in feats]
 
     def _of_tuple(self, feats: tuple[str, ...]) -> tuple[int, ...]:
         return tuple(self.of(feats))
@@ -121,8 +121,8 @@ class FeatureRows:
             ids += name(c.name, c.rule, c.type)
             ids += context(context_of(c, has_title))
             for si, a, b in c.spans[:WINDOW_SPANS]:
-                starts_of, ends_of, low = words[si]
-                before, after = bisect_right(ends_of, a), bisect_left(starts_of, b)  # as window_bounds
+                low = words[si][2]
+                before, after = window_bounds(words[si], a, b)
                 before_rows, after_rows = beside[si]
                 ids += before_rows[max(0, before - WINDOW):before]
                 ids += after_rows[after:after + WINDOW]
@@ -145,8 +145,7 @@ class Scorer:
     def __init__(self, model):
         self.candidate_models = StackedModels((model.entity, model.proposes))
         self.pair_model = StackedModels((model.pair,))
-        self.rows = FeatureRows(self.candidate_models.index, self.candidate_models.zero, model.memory)
-        self._pair_get = self.pair_model.index.get
+        self.rows = FeatureRows(self.candidate_models, model.memory)
 
     def candidates(self, cands, sents, has_title: bool):
         """Entity and proposes probabilities of each candidate, in the pool's order: two
@@ -155,5 +154,4 @@ class Scorer:
         return entity, proposes
 
     def pairs(self, rows: list[list[str]]) -> list[list[float]]:
-        zero, get = self.pair_model.zero, self._pair_get
-        return self.pair_model.probabilities([[get(f, zero) for f in feats] for feats in rows])[0]
+        return self.pair_model.probabilities([self.pair_model.row_ids(feats) for feats in rows])[0]

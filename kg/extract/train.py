@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Iterable
 
 from kg.extract.learned import (
-    ENTITY_CLASSES, PAIR_CLASSES, PROPOSES_CLASSES, ExtractorModel, LinearModel, Thresholds, candidate_features,
+    ENTITY_CLASSES, PAIR_CLASSES, PROPOSES_CLASSES, ExtractorModel, LinearModel, Thresholds,
     method_pairs, prepare, rule_method_claims,
 )
+from kg.extract.features import candidate_features
 from kg.extract.memory import build_memory
 from kg.extract.rules import RuleExtractor
 from kg.extract.text import name_key
