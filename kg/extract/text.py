@@ -72,25 +72,16 @@ TOKEN = re.compile(r"[^\W_]+(?:(?:\+|['’](?=\w))[^\W_]*)*\+*")  # alphanumeric
 _TOKEN_SPLIT = re.compile(f"({TOKEN.pattern})")
 
 
-def tokens(text: str) -> tuple[tuple[int, int], ...]:
-    """Word spans; hyphens, dots and spaces separate tokens (name keys ignore them)."""
-    return token_parts(text)[0]
-
-
 # the dozen case-insensitive cues each ask about the same sentence: fold it once for all
 _casefolded = lru_cache(maxsize=256)(str.casefold)
 
 
-def token_words(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
-    """The word spans of `text` and their texts: the gazetteer and the head-noun rule both
-    read every sentence's words, which are cut once (token_parts)."""
-    return token_parts(text)[:2]
-
-
 @lru_cache(maxsize=4096)
 def token_parts(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """token_words plus each word in lower case and the text between consecutive words
-    (gaps[k] lies between words k and k + 1)."""
+    """The word spans of `text` (hyphens, dots and spaces separate words: name keys ignore them),
+    the words, each in lower case, and the text between consecutive words (gaps[k] lies between
+    words k and k + 1): the gazetteer and the head-noun rule both read every sentence's words,
+    which are cut once."""
     parts = _TOKEN_SPLIT.split(text)
     ends = list(accumulate(map(len, parts)))
     words = tuple(parts[1::2])
