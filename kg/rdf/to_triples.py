@@ -7,16 +7,15 @@ of the graph, so kg.export.stream serializes the blocks as they are made instead
 from __future__ import annotations
 
 import contextvars
-from array import array
 import hashlib
 import heapq
+from array import array
 from contextlib import contextmanager
 from itertools import chain
 from operator import itemgetter
 from typing import Callable, Iterator
 
 import networkx as nx
-import numpy as np
 import pyoxigraph as ox
 
 from kg.io import cyclic_gc_paused
@@ -110,6 +109,8 @@ def _subject_index(G: nx.MultiDiGraph, persons: dict[str, str] | None = None) ->
 
 def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
     """(encoded id, u, v, key) of every edge, sorted by encoded id (stable: ties in G.edges order)."""
+    import numpy as np  # only graphs of COMPACT_FROM nodes or more: kg.rdf loads without it
+
     number = {n: i for i, n in enumerate(G.nodes)}
     us, vs, ids = array("i"), array("i"), []
     odd: dict[int, object] = {}  # edge number -> key, for a key that is not its own encoded id
