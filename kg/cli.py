@@ -348,7 +348,7 @@ def eval_(files, errors, folds, corpus):
             _fail("--cv needs --corpus (the listings with the gold papers' abstracts)")
         from kg.cli_learning import cross_validation
 
-        click.echo(cross_validation(files, corpus, folds))
+        click.echo(cross_validation(files, corpus, folds, errors))
         return
     if len(files) < 2:
         _fail("kg eval GRAPH GOLD... (or kg eval --cv K GOLD... --corpus LISTINGS)")

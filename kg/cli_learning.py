@@ -59,12 +59,14 @@ def train(gold, corpus, out):
     click.echo(f"trained on {len(pairs)} papers; wrote {out} ({len(data):,} bytes)")
 
 
-def cross_validation(gold: tuple[Path, ...], corpus: tuple[Path, ...], k: int) -> str:
-    """The table of `kg eval --cv K`: each fold scored by a model trained on the others."""
+def cross_validation(gold: tuple[Path, ...], corpus: tuple[Path, ...], k: int, errors: bool = False) -> str:
+    """The table of `kg eval --cv K`: each fold scored by a model trained on the others; with
+    `errors`, first the false positives and negatives of every paper, as `kg eval --errors`."""
     from kg.extract.crossval import cross_validate
 
     pairs = gold_pairs(gold, corpus)
     report = cross_validate(pairs, k, progress=lambda line: click.echo(line, err=True))
     # no B-cubed here: each fold graph resolves only its own papers, so every entity met in two
     # folds would count as split; resolution is scored on a build (kg eval GRAPH GOLD...)
-    return f"{k}-fold cross-validation over {len(pairs)} papers (folds by paper)\n{report.table()}"
+    listed = "\n".join(report.errors) + "\n\n" + report.rule_table() + "\n\n" if errors else ""
+    return f"{listed}{k}-fold cross-validation over {len(pairs)} papers (folds by paper)\n{report.table()}"

@@ -63,6 +63,34 @@ def test_training_is_deterministic(demo_pairs):
     assert ExtractorModel.from_bytes(a).to_bytes() == a
 
 
+def test_pair_examples_come_from_the_pool_the_model_judges(demo_pairs, demo_model):
+    """Training meets the pairs the extractor will meet: which candidates are paired is the
+    entity model's decision, so a method the gold lacks is still paired, as a negative."""
+    from dataclasses import replace
+
+    from kg.extract.train import pair_examples
+    from kg.extract.rules import RuleExtractor
+
+    gold, paper = next((g, p) for g, p in demo_pairs if g.title.startswith("LatticeNet"))
+    model = LearnedExtractor(demo_model).model
+    full = pair_examples(RuleExtractor(), model.scorer(), model.thresholds, gold, paper)
+    without = replace(gold, entities=tuple(e for e in gold.entities if e["name"] != "ResNet-50"))
+    fewer = pair_examples(RuleExtractor(), model.scorer(), model.thresholds, without, paper)
+    assert [f for f, _ in fewer] == [f for f, _ in full]
+    assert "outperforms" in [label for _, label in full]
+    lost = [(a, b) for (_, a), (_, b) in zip(full, fewer) if a != b]
+    assert lost and all(b == "none" for _, b in lost)
+
+
+def test_method_names_that_hold_or_share_a_head_are_features():
+    from kg.extract.features import name_relation
+
+    assert name_relation("Concurrent Adversarial Learning", "adversarial learning") == ("names.same-head", "names.object-inside")
+    assert name_relation("Progressive Volume Distillation", "knowledge distillation") == ("names.same-head", "names.share-word")
+    assert name_relation("ResNet-50", "ResNet") == ("names.object-prefix",)
+    assert name_relation("LatticeNet", "ResNet-50") == ()
+
+
 def test_new_weights_change_the_fingerprint_and_the_update_cache_key(demo_model, tmp_path):
     assert LearnedExtractor(demo_model).fingerprint() != LearnedExtractor().fingerprint()
     assert extractor_fingerprint(f"learned@{demo_model}") != extractor_fingerprint("learned")
@@ -97,6 +125,16 @@ def test_kg_eval_cv_reports_cross_validated_scores():
     assert 0.5 < float(row.split()[3]) <= 1.0
     r = CliRunner().invoke(main, ["eval", "--cv", "3", str(DEMO_GOLD)])
     assert r.exit_code == 2 and "--cv needs --corpus" in r.output
+
+
+def test_kg_eval_cv_errors_lists_each_papers_mistakes_before_the_table():
+    r = CliRunner().invoke(main, ["eval", "--cv", "3", "--errors", str(DEMO_GOLD), "--corpus", str(DEMO)])
+    assert r.exit_code == 0, r.output
+    listed, table = r.output.split("3-fold cross-validation over 6 papers")
+    titles = [line[2:] for line in listed.splitlines() if line.startswith("# ")]
+    assert titles and set(titles) <= {json.loads(line)["title"] for line in DEMO_GOLD.read_text(encoding="utf-8").splitlines()}
+    assert any(line.startswith(("  FP ", "  FN ")) for line in listed.splitlines())
+    assert "entities" in table
 
 
 def test_bad_gold_and_bad_model_files_end_in_one_line(tmp_path):

@@ -197,7 +197,7 @@ def pair_features(text: str, subj: tuple[int, int] | None, obj: tuple[int, int],
     """Cue words between and before the two mentions, their order and distance; `subj` None
     when the subject is the paper's own method, not named in the sentence."""
     f = [f"rule={rule}", f"subject.proposed={bool(s.proposed_by)}", f"object.proposed={bool(o.proposed_by)}",
-         f"object.rule={o.rule}"]
+         f"object.rule={o.rule}", *name_relation(s.name, o.name)]
     if subj is None:
         left, between = text[:obj[0]], ""
         f.append("implicit")
@@ -216,6 +216,33 @@ def pair_features(text: str, subj: tuple[int, int] | None, obj: tuple[int, int],
         if w in CUES:
             f += [f"left={CUES[w]}", f"left.order={CUES[w]}|{order}"]
     return f
+
+
+@lru_cache(maxsize=1 << 14)
+def name_relation(subject: str, object_: str) -> tuple[str, ...]:
+    """How two method names relate as strings: a name holding another ("Concurrent Adversarial
+    Learning", "adversarial learning") or sharing its head word ("Progressive Volume
+    Distillation", "knowledge distillation") is often built on it; a name that only adds a
+    number or size is a variant."""
+    sw, ow = _name_words(subject), _name_words(object_)
+    if not sw or not ow:
+        return ()
+    f = []
+    if sw[-1] == ow[-1]:
+        f.append("names.same-head")
+    s_key, o_key = "".join(sw), "".join(ow)
+    if o_key != s_key and o_key in s_key:
+        f.append("names.object-inside" if len(ow) < len(sw) else "names.object-prefix")
+    elif s_key != o_key and s_key in o_key:
+        f.append("names.subject-inside")
+    elif set(sw) & set(ow):
+        f.append("names.share-word")
+    return tuple(f)
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                 for w in _lower_words(name))
 
 
 @lru_cache(maxsize=1 << 12)  # a sentence's pairs share their stretches of text

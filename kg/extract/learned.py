@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg.extract.digest import source_digest
-from kg.extract.features import pair_features
+from kg.extract.features import name_relation, pair_features
 from kg.extract.memory import ENTITY_CLASSES, NameMemory
 from kg.extract.phrases import add_phrases
 from kg.extract.rules import CODE_URL, VAGUE, NOT_NAMES, Candidate, RuleExtractor
@@ -57,7 +57,10 @@ class Thresholds:
     entity: float = 0.4
     # CV proposes F1 0.601 at 0.4, 0.609 at 0.45, 0.612 at 0.5, 0.606 at 0.55: a flat top
     proposes: float = 0.5
-    pair: float = 0.25
+    # CV method-relation F1 0.233 / 0.244 / 0.243 / 0.236 / 0.225 at 0.08 / 0.1 / 0.12 / 0.15 / 0.2
+    # (a flat top: the more precise end; the pair model trained on the judged pool is less sure
+    # than one trained on gold-typed pools was)
+    pair: float = 0.12
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,20 @@ def prepare(rules: RuleExtractor, paper: Paper) -> tuple[list[Sentence], dict[st
 
 
 def method_pairs(cands: dict[str, Candidate], sents: list[Sentence], rule_claims: dict):
-    """(subject, object, sentence index, features) for every pair the pair model judges."""
+    """(subject, object, sentence index, features) for every pair the pair model judges; each
+    also carries the cues of the pair's other sentences (the gold relation is the paper's, so
+    one sentence may state what another only names)."""
+    pairs = list(_sentence_pairs(cands, sents, rule_claims))
+    cues: dict[tuple[int, int], set[str]] = {}
+    for s, o, _, feats in pairs:
+        cues.setdefault((id(s), id(o)), set()).update(f for f in feats if f.startswith("cue="))
+    for s, o, i, feats in pairs:
+        both = cues[(id(s), id(o))]
+        feats += [f"paper.{f}" for f in sorted(both)]
+        yield s, o, i, feats
+
+
+def _sentence_pairs(cands: dict[str, Candidate], sents: list[Sentence], rule_claims: dict):
     methods = [c for c in cands.values() if c.type == "Method"]
     own = [c for c in methods if c.proposed_by]
     in_sentence: dict[int, dict[int, tuple]] = {}
@@ -149,7 +165,8 @@ def method_pairs(cands: dict[str, Candidate], sents: list[Sentence], rule_claims
     for (sn, on), (rule, i) in sorted(rule_claims.items()):
         s, o = by_name.get(sn), by_name.get(on)
         if s is not None and o is not None and (id(s), id(o)) not in done:
-            yield s, o, i, [f"rule={rule}", "not-together", f"subject.proposed={bool(s.proposed_by)}"]
+            yield s, o, i, [f"rule={rule}", "not-together", f"subject.proposed={bool(s.proposed_by)}",
+                           *name_relation(s.name, o.name)]
 
 
 def rule_method_claims(rules: RuleExtractor, cands, sents, evidence: list[Evidence]) -> dict[tuple[str, str], tuple[str, int]]:
@@ -172,6 +189,32 @@ def overlapped(cands: dict[str, Candidate], confidence: dict[str, float]) -> lis
         for si, a, b in c.spans:
             taken.setdefault(si, []).append((a, b))
     return drop
+
+
+def judge_candidates(scorer: Scorer, t: Thresholds, cands: dict[str, Candidate], sents: list[Sentence],
+                     has_title: bool) -> dict[str, float]:
+    """Drops the candidates the entity model rejects and types the others; sets or clears
+    proposed_by by the proposes model. The confidence of each kept name."""
+    entity, proposes = scorer.candidates(cands, sents, has_title)
+    entity_p = (1 - entity[:, 0]).tolist()  # column 0 is "none"
+    best = (entity[:, 1:].argmax(axis=1) + 1).tolist()  # the first of equals, as max() would
+    confidence: dict[str, float] = {}
+    proposed: dict[str, float] = {}
+    for (key, c), p, k, q in zip(list(cands.items()), entity_p, best, proposes[:, 1].tolist()):
+        if p < t.entity:
+            del cands[key]
+            continue
+        c.type, confidence[c.name] = ENTITY_CLASSES[k], p
+        proposed[key] = q  # column 1 is "proposes"
+    for key in overlapped(cands, confidence):
+        del cands[key]
+    for key, c in cands.items():
+        if c.type in ("Method", "Dataset") and proposed[key] >= t.proposes:
+            if not c.proposed_by:
+                c.proposed_by, c.proposed_sentence = "learned", (c.spans[0][0] if c.spans else c.sentence)
+        else:
+            c.proposed_by = ""
+    return confidence
 
 
 class LearnedExtractor(RuleExtractor):
@@ -198,7 +241,7 @@ class LearnedExtractor(RuleExtractor):
     def __call__(self, paper: Paper) -> Extraction:
         sents, cands, has_title = prepare(self, paper)
         scorer = self.model.scorer()
-        confidence = self._judge_candidates(scorer, cands, sents, has_title)
+        confidence = judge_candidates(scorer, self.model.thresholds, cands, sents, has_title)
         evidence = [Evidence(s.text, s.start, s.end) for s in sents]
         claims = [replace(cl, confidence=round(confidence.get(cl.object, cl.confidence), 3))
                   for cl in self._paper_claims(cands, sents, evidence)]
@@ -209,32 +252,6 @@ class LearnedExtractor(RuleExtractor):
         )
         urls = tuple(dict.fromkeys(u.rstrip(".") for u in CODE_URL.findall(paper.abstract)))
         return Extraction(paper.id, mentions, tuple(claims), urls)
-
-    def _judge_candidates(self, scorer: Scorer, cands: dict[str, Candidate], sents: list[Sentence],
-                          has_title: bool) -> dict[str, float]:
-        """Drops the candidates the entity model rejects and types the others; sets or clears
-        proposed_by by the proposes model. The confidence of each kept name."""
-        t = self.model.thresholds
-        entity, proposes = scorer.candidates(cands, sents, has_title)
-        entity_p = (1 - entity[:, 0]).tolist()  # column 0 is "none"
-        best = (entity[:, 1:].argmax(axis=1) + 1).tolist()  # the first of equals, as max() would
-        confidence: dict[str, float] = {}
-        proposed: dict[str, float] = {}
-        for (key, c), p, k, q in zip(list(cands.items()), entity_p, best, proposes[:, 1].tolist()):
-            if p < t.entity:
-                del cands[key]
-                continue
-            c.type, confidence[c.name] = ENTITY_CLASSES[k], p
-            proposed[key] = q  # column 1 is "proposes"
-        for key in overlapped(cands, confidence):
-            del cands[key]
-        for key, c in cands.items():
-            if c.type in ("Method", "Dataset") and proposed[key] >= t.proposes:
-                if not c.proposed_by:
-                    c.proposed_by, c.proposed_sentence = "learned", (c.spans[0][0] if c.spans else c.sentence)
-            else:
-                c.proposed_by = ""
-        return confidence
 
     def _pair_claims(self, scorer: Scorer, cands, sents, evidence: list[Evidence]) -> list[Claim]:
         """outperforms / extends between the methods named together, as the pair model judges."""

@@ -3,8 +3,11 @@
 Gold papers are matched to corpus papers by title. Each candidate of the shared pool
 (kg.extract.learned.prepare) is labelled by the gold entity whose name or alias it matches
 (SCHEMA.md's name key), each method pair by the gold relation between the entities its two
-names match. Three logistic regressions (scikit-learn) are fitted; the same inputs give the
-same bytes (fixed solver, fixed example order, rounded weights).
+names match. Pairs are taken from the pool as the extractor will see it: judged by entity and
+proposes models fitted on the other folds, so the pair model also meets the pairs of wrong
+entities (trained on gold-typed pools only, it claimed relations between them freely). Three
+logistic regressions (scikit-learn) are fitted; the same inputs give the same bytes (fixed
+solver, fixed example order, rounded weights).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from typing import Iterable
 
 from kg.extract.learned import (
     ENTITY_CLASSES, PAIR_CLASSES, PROPOSES_CLASSES, ExtractorModel, LinearModel, Thresholds,
-    method_pairs, prepare, rule_method_claims,
+    judge_candidates, method_pairs, prepare, rule_method_claims,
 )
 from kg.extract.features import candidate_features
 from kg.extract.memory import build_memory
@@ -89,53 +92,68 @@ def fold_of(title: str, k: int) -> int:
 # --- examples -------------------------------------------------------------------------------------
 
 def paper_examples(rules: RuleExtractor, gold: GoldPaper, paper: Paper):
-    """(entity examples, proposes examples, pair examples) of one paper: (features, label)."""
+    """(entity examples, proposes examples) of one paper, (features, label), and each
+    candidate's (name key, label)."""
     keys = gold.keys()
     proposed = {name_key(r["o"]) for r in gold.relations if r["s"] == "PAPER" and r["p"] == "proposes"}
+    sents, cands, has_title = prepare(rules, paper)
+    entities, proposes, labelled = [], [], []
+    for key, feats in candidate_features(cands, sents, has_title).items():
+        match = _gold_entity(keys, cands[key])
+        entities.append((feats, match["type"] if match else "none"))
+        labelled.append((key, entities[-1][1]))
+        if match is not None and match["type"] in ("Method", "Dataset"):
+            proposes.append((feats, "proposes" if name_key(match["name"]) in proposed else "mentions"))
+    return entities, proposes, labelled
+
+
+def _gold_entity(keys: dict[str, dict], c) -> dict | None:
+    return next((keys[k] for k in (name_key(c.name), *map(name_key, sorted(c.aliases))) if k in keys), None)
+
+
+def pair_examples(rules: RuleExtractor, scorer, thresholds: Thresholds, gold: GoldPaper, paper: Paper):
+    """The pair examples of one paper, on the pool as a model not trained on it judges it: the
+    pairs the extractor will meet, those of its wrong entities included."""
+    keys = gold.keys()
     method_rel = {(name_key(r["s"]), name_key(r["o"])): r["p"] for r in gold.relations
                   if r["s"] != "PAPER" and r["p"] in PAIR_CLASSES}
     sents, cands, has_title = prepare(rules, paper)
-    entities, proposes, canon, labelled = [], [], {}, []
-    for key, feats in candidate_features(cands, sents, has_title).items():
-        c = cands[key]
-        match = next((keys[k] for k in (name_key(c.name), *map(name_key, sorted(c.aliases))) if k in keys), None)
-        entities.append((feats, match["type"] if match else "none"))
-        labelled.append((key, entities[-1][1]))
-        if match is None:
-            del cands[key]
-            continue
-        c.type = match["type"]
-        canon[c.name] = name_key(match["name"])
-        if c.type in ("Method", "Dataset"):
-            proposes.append((feats, "proposes" if canon[c.name] in proposed else "mentions"))
-    # pairs are judged on the gold-typed pool, as they are on the model-typed pool at run time
-    for c in cands.values():
-        if c.name in canon and c.proposed_by and canon[c.name] not in proposed:
-            c.proposed_by = ""
-    pairs = [(feats, method_rel.get((canon.get(s.name), canon.get(o.name)), "none"))
-             for s, o, _, feats in method_pairs(cands, sents, rule_method_claims(rules, cands, sents, _evidence(sents)))]
-    return entities, proposes, pairs, labelled
+    judge_candidates(scorer, thresholds, cands, sents, has_title)
+    canon = {c.name: name_key(m["name"]) for c in cands.values() if (m := _gold_entity(keys, c)) is not None}
+    claims = rule_method_claims(rules, cands, sents, _evidence(sents))
+    return [(feats, method_rel.get((canon.get(s.name), canon.get(o.name)), "none"))
+            for s, o, _, feats in method_pairs(cands, sents, claims)]
 
 
-def examples(pairs: list[tuple[GoldPaper, Paper]]):
+def examples(pairs: list[tuple[GoldPaper, Paper]], thresholds: Thresholds, C: float):
     """Per paper lists of examples (features are counted by paper), and the name memory of
-    all papers; each paper's entity features carry the memory of the other folds."""
+    all papers. Cross-fitted by fold: each paper's entity features carry the memory of the
+    other folds, and its pairs come from the pool the other folds' models judged."""
     rules = RuleExtractor()
-    out = ([], [], [])
-    labelled, folds = [], []
+    entity, proposes, labelled, folds = [], [], [], []
     for gold, paper in pairs:
-        *got, names = paper_examples(rules, gold, paper)
-        for bucket, examples_of_paper in zip(out, got):
-            bucket.append(examples_of_paper)
+        e, p, names = paper_examples(rules, gold, paper)
+        entity.append(e)
+        proposes.append(p)
         labelled.append(names)
         folds.append(fold_of(gold.title + "#memory", MEMORY_FOLDS))
+    pair = [[] for _ in pairs]
     for fold in sorted(set(folds)):
         memory = build_memory(names for names, f in zip(labelled, folds) if f != fold)
         for paper, (names, f) in enumerate(zip(labelled, folds)):
             if f == fold:
-                for (feats, _), (key, _) in zip(out[0][paper], names):
+                for (feats, _), (key, _) in zip(entity[paper], names):
                     feats.extend(memory.features(key))  # the proposes example shares this list
-    return out, build_memory(labelled)
+    for fold in sorted(set(folds)):
+        rest = [k for k, f in enumerate(folds) if f != fold]
+        scorer = ExtractorModel(fit([entity[k] for k in rest], ENTITY_CLASSES, C),
+                                fit([proposes[k] for k in rest], PROPOSES_CLASSES, C),
+                                LinearModel(PAIR_CLASSES, (0.0,) * len(PAIR_CLASSES), {}), thresholds,
+                                build_memory(labelled[k] for k in rest)).scorer()
+        for k, (gold, paper) in enumerate(pairs):
+            if folds[k] == fold:
+                pair[k] = pair_examples(rules, scorer, thresholds, gold, paper)
+    return (entity, proposes, pair), build_memory(labelled)
 
 
 def fit(per_paper: list[list[tuple[list[str], str]]], classes: tuple[str, ...], C: float) -> LinearModel:
@@ -157,6 +175,10 @@ def fit(per_paper: list[list[tuple[list[str], str]]], classes: tuple[str, ...], 
     X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(labels), len(vocab)))
     y = np.array(labels)
     present = sorted(set(labels))
+    if len(present) < 2 or not vocab:  # a fold of a paper or two: nothing to learn from, the commonest class
+        bias = [-30.0] * len(classes)
+        bias[Counter(labels).most_common(1)[0][0] if labels else 0] = 0.0
+        return LinearModel(classes, tuple(bias), {})
     lr = LogisticRegression(C=C, max_iter=2000, solver="lbfgs", tol=1e-6)
     lr.fit(X, y)
     coef, bias = lr.coef_, lr.intercept_
@@ -172,6 +194,6 @@ def fit(per_paper: list[list[tuple[list[str], str]]], classes: tuple[str, ...], 
 
 
 def train(pairs: list[tuple[GoldPaper, Paper]], thresholds: Thresholds = Thresholds(), C: float = 0.25) -> ExtractorModel:
-    (entity, proposes, pair), memory = examples(pairs)
+    (entity, proposes, pair), memory = examples(pairs, thresholds, C)
     return ExtractorModel(fit(entity, ENTITY_CLASSES, C), fit(proposes, PROPOSES_CLASSES, C),
                           fit(pair, PAIR_CLASSES, C), thresholds, memory)

@@ -177,8 +177,20 @@ def _task_modifiers(text: str, start: int) -> int:
                 break
             if word.endswith(("ing", "ed")) and "-" not in word:
                 break
+            if _looks_inflected(word):
+                break  # "prevents overfitting", "advantages of ...": a verb or a plural, not a qualifier
         pos = m.start(1)
     return pos
+
+
+# English words ending in "s" that are neither verbs nor plurals ("cross", "continuous", "physics")
+_S_NOT_INFLECTED = ("ss", "us", "is", "ics", "series", "news", "species")
+
+
+def _looks_inflected(word: str) -> bool:
+    """A third-person verb or a plural noun by its ending: task names are qualified by
+    singular nouns and adjectives ("speech separation", "monaural ...")."""
+    return word.endswith("s") and not word.endswith(_S_NOT_INFLECTED)
 
 
 _LEFT_WORD = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z][a-z]*(?:-[A-Za-z][a-z]*)*)\s$")
