@@ -129,6 +129,17 @@ def test_bare_task_word_gets_the_full_name_in_its_domain(extract):
     assert {"image classification", "object detection", "semantic segmentation"} <= tasks
 
 
+def test_a_task_word_after_a_dataset_gets_the_full_name(extract):
+    ex = run(extract, "A backbone for images",
+             "The backbone handles images and video. It reaches 45.9 mAP on COCO detection and 48.6 mIoU on ADE20K segmentation.")
+    assert {"object detection", "semantic segmentation"} <= objects(ex, "addresses")
+
+
+def test_a_verb_before_a_known_task_does_not_qualify_it(extract):
+    ex = run(extract, "Regularising small models", "The new penalty prevents overfitting on small training sets.")
+    assert [m.name for m in ex.mentions if m.type == "Task"] == ["overfitting"]
+
+
 def test_qualified_task_keeps_the_known_task_as_alias(extract):
     ex = run(extract, "Hearing in noise", "We study monaural speech separation in reverberant rooms.")
     task = next(m for m in ex.mentions if m.type == "Task")

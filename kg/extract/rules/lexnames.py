@@ -132,12 +132,15 @@ class LexiconNames:
         if not full_names:
             return
         taken = [(a, b) for c in cands.values() for si, a, b in c.spans if si == i]
+        # "COCO detection", "ImageNet classification": the task of a dataset named just before
+        dataset_ends = {b for c in cands.values() if c.type == "Dataset" for si, _, b in c.spans if si == i}
         for m in re.finditer(r"\b(" + "|".join(full_names) + r")\b", s.text, re.I):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             before = s.text[: m.start()].rstrip()
             after = s.text[m.end():].lstrip()
-            if not (re.search(r"(?:^|[(,;:]|\b(?:and|or|e\.g\.,?|for|in|on|of|as|including|like))$", before)
+            on_dataset = len(before) in dataset_ends and m.start() - len(before) == 1
+            if not ((on_dataset or re.search(r"(?:^|[(,;:]|\b(?:and|or|e\.g\.,?|for|in|on|of|as|including|like))$", before))
                     and re.match(r"(?:$|[,.;:)]|(?:and|or|tasks?)\b)", after)):
                 continue
             full = full_names[m.group(1).lower()]
