@@ -135,9 +135,11 @@ def test_a_task_word_after_a_dataset_gets_the_full_name(extract):
     assert {"object detection", "semantic segmentation"} <= objects(ex, "addresses")
 
 
-def test_a_verb_before_a_known_task_does_not_qualify_it(extract):
+def test_a_verb_or_a_property_before_a_known_task_does_not_qualify_it(extract):
     ex = run(extract, "Regularising small models", "The new penalty prevents overfitting on small training sets.")
     assert [m.name for m in ex.mentions if m.type == "Task"] == ["overfitting"]
+    ex = run(extract, "Attack-Tolerant Semantic Segmentation", "We study real-time object detection on drones.")
+    assert {m.name for m in ex.mentions if m.type == "Task"} == {"semantic segmentation", "object detection"}
 
 
 def test_qualified_task_keeps_the_known_task_as_alias(extract):

@@ -10,7 +10,7 @@ from kg.extract.rules.cues import AFFIX_AFTER, ATTENTION_IDIOM, HARDWARE_TAIL, V
 from kg.extract.rules.vocab import (
     BARE_TASKS, BARE_TASK_WORDS, DATASET_HEADS, DATASET_NAME_HEADS, GENERIC_MODIFIERS, HARDWARE_HEADS,
     METHOD_NAME_STEMS, NOT_ENTITY_HEADS, NOT_NAMES, STOPWORDS, SUPERVISION, TASK_HEADS,
-    TASK_MODIFIER_STOP, VAGUE, _DOMAIN_OF, _DOMAIN_WORDS,
+    TASK_MODIFIER_STOP, TASK_PROPERTY_SUFFIXES, VAGUE, _DOMAIN_OF, _DOMAIN_WORDS,
 )
 from kg.extract.text import Sentence, name_key
 
@@ -179,6 +179,8 @@ def _task_modifiers(text: str, start: int) -> int:
             if word in STOPWORDS or word in GENERIC_MODIFIERS or word in TASK_MODIFIER_STOP or word.endswith("ly"):
                 break
             if word.endswith(("ing", "ed")) and "-" not in word:
+                break
+            if word.endswith(TASK_PROPERTY_SUFFIXES):
                 break
             if _looks_inflected(word):
                 break  # "prevents overfitting", "advantages of ...": a verb or a plural, not a qualifier

@@ -104,7 +104,12 @@ TASK_MODIFIER_STOP = {
     "applications", "application", "problem", "problems", "methods", "models", "approaches", "networks", "systems",
     "recent", "challenging", "difficult", "various", "downstream", "generic", "diverse", "typical", "classic",
     "several", "both", "effective", "accuracy", "performance", "results", "benchmarks", "datasets",
+    "real-time", "online", "end-to-end", "lightweight", "low-cost", "low-latency", "energy-efficient",
 }
+# hyphenated properties of a method, not sub-fields of a task ("Attack-Tolerant Semantic
+# Segmentation", "Edge-assisted Real-time Object Detection")
+TASK_PROPERTY_SUFFIXES = ("-aware", "-tolerant", "-assisted", "-efficient", "-free", "-driven", "-guided",
+                          "-agnostic", "-friendly", "-robust", "-resilient", "-enhanced", "-oriented")
 
 BARE_TASKS = {
     "3d": {"classification": "point cloud classification", "detection": "3D object detection",
