@@ -104,7 +104,7 @@ TASK_MODIFIER_STOP = {
     "applications", "application", "problem", "problems", "methods", "models", "approaches", "networks", "systems",
     "recent", "challenging", "difficult", "various", "downstream", "generic", "diverse", "typical", "classic",
     "several", "both", "effective", "accuracy", "performance", "results", "benchmarks", "datasets",
-    "real-time", "online", "end-to-end", "lightweight", "low-cost", "low-latency", "energy-efficient",
+    "real-time", "online", "end-to-end", "low-cost", "low-latency",
 }
 # hyphenated properties of a method, not sub-fields of a task ("Attack-Tolerant Semantic
 # Segmentation", "Edge-assisted Real-time Object Detection")
