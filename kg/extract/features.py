@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kg.extract.rules import GENERIC_TERMS, Candidate, _is_coined, _supported
 from kg.extract.text import Sentence
+from kg.names import depluralize
 
 WINDOW = 3  # words before and after a mention
 WINDOW_SPANS = 4  # mentions of a candidate whose words are features
@@ -241,8 +242,7 @@ def name_relation(subject: str, object_: str) -> tuple[str, ...]:
 
 
 def _name_words(name: str) -> tuple[str, ...]:
-    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-                 for w in _lower_words(name))
+    return tuple(map(depluralize, _lower_words(name)))
 
 
 @lru_cache(maxsize=1 << 12)  # a sentence's pairs share their stretches of text

@@ -27,6 +27,7 @@ from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
 PROPOSES_CLASSES = ("mentions", "proposes")
 PAIR_CLASSES = ("none", "outperforms", "extends")
+HARDWARE = ENTITY_CLASSES.index("Hardware")
 SHIPPED_MODEL = Path(__file__).with_name("model") / "model.json.gz"
 MAX_PAIR_METHODS = 8  # methods per sentence paired with each other (a long list is a list, not claims)
 
@@ -203,9 +204,8 @@ def judge_candidates(scorer: Scorer, t: Thresholds, cands: dict[str, Candidate],
     best = (entity[:, 1:].argmax(axis=1) + 1).tolist()  # the first of equals, as max() would
     confidence: dict[str, float] = {}
     proposed: dict[str, float] = {}
-    hardware = ENTITY_CLASSES.index("Hardware")
     for (key, c), p, k, q in zip(list(cands.items()), entity_p, best, proposes[:, 1].tolist()):
-        if p < (t.entity_hardware if k == hardware else t.entity):
+        if p < (t.entity_hardware if k == HARDWARE else t.entity):
             del cands[key]
             continue
         c.type, confidence[c.name] = ENTITY_CLASSES[k], p

@@ -137,19 +137,18 @@ def examples(pairs: list[tuple[GoldPaper, Paper]], thresholds: Thresholds, C: fl
         proposes.append(p)
         labelled.append(names)
         folds.append(fold_of(gold.title + "#memory", MEMORY_FOLDS))
+    memories = {fold: build_memory(names for names, f in zip(labelled, folds) if f != fold) for fold in set(folds)}
+    for paper, (names, f) in enumerate(zip(labelled, folds)):
+        for (feats, _), (key, _) in zip(entity[paper], names):
+            feats.extend(memories[f].features(key))  # the proposes example shares this list
+    # the pair examples need every paper's memory features first: the fold models learn from them
     pair = [[] for _ in pairs]
-    for fold in sorted(set(folds)):
-        memory = build_memory(names for names, f in zip(labelled, folds) if f != fold)
-        for paper, (names, f) in enumerate(zip(labelled, folds)):
-            if f == fold:
-                for (feats, _), (key, _) in zip(entity[paper], names):
-                    feats.extend(memory.features(key))  # the proposes example shares this list
-    for fold in sorted(set(folds)):
+    for fold in sorted(memories):
         rest = [k for k, f in enumerate(folds) if f != fold]
         scorer = ExtractorModel(fit([entity[k] for k in rest], ENTITY_CLASSES, C),
                                 fit([proposes[k] for k in rest], PROPOSES_CLASSES, C),
                                 LinearModel(PAIR_CLASSES, (0.0,) * len(PAIR_CLASSES), {}), thresholds,
-                                build_memory(labelled[k] for k in rest)).scorer()
+                                memories[fold]).scorer()
         for k, (gold, paper) in enumerate(pairs):
             if folds[k] == fold:
                 pair[k] = pair_examples(rules, scorer, thresholds, gold, paper)
