@@ -399,6 +399,25 @@ def test_year_less_dates_compare_with_dated_ones(tmp_path):
     assert keys == {"a": "09-11", "b": "03-17", "c": None}
 
 
+def test_statements_made_as_the_page_is_written_are_those_of_a_list(monkeypatch):
+    """The page's statement rows are not held (pagedata.StatementRows makes them chunk by
+    chunk): written in pieces, they must give the text of the same rows as one list."""
+    from kg.view import page
+    from kg.view.pagedata import page_data
+    from kg.view.select import entity_papers
+
+    G = make_big_graph(300)
+    papers_of = entity_papers(G)
+    data = page_data(G, select_nodes(G, papers_of=papers_of, max_nodes=None), papers_of, "t")
+    rows = list(data["statements"])
+    assert len(rows) == len(data["statements"]) > 300 and rows == list(data["statements"])
+    as_list = page.json_for_html({**data, "statements": rows})
+    for size in (1, 7, 100, 10**6):
+        monkeypatch.setattr(page, "CHUNK", size)
+        assert "".join(page._json_pieces(data)) == as_list
+    assert {r[7] for r in rows} == set(range(len(data["rules"])))
+
+
 def test_atomic_write_replaces(tmp_path):
     out = tmp_path / "sub" / "v.html"
     write_html(make_small_graph(), out)

@@ -79,6 +79,11 @@ def _json_pieces(obj: Any) -> Iterator[str]:
         for i in range(0, len(obj), CHUNK):
             yield ("," if i else "") + json_for_html(obj[i:i + CHUNK])[1:-1]
         yield "]"
+    elif hasattr(obj, "chunks"):  # a list made as it is written (pagedata.StatementRows)
+        yield "["
+        for i, chunk in enumerate(obj.chunks(CHUNK)):
+            yield ("," if i else "") + json_for_html(chunk)[1:-1]
+        yield "]"
     else:
         yield json_for_html(obj)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import islice
 from typing import Any
 
 import networkx as nx
@@ -78,32 +79,55 @@ def statement_count(G: nx.MultiDiGraph) -> int:
     return sum(len(keys) for _, nbrs in G.adjacency() for keys in nbrs.values())
 
 
-def _statements(G: nx.MultiDiGraph, index: dict, texts: dict) -> tuple[list, list, list]:
-    """(predicates, rules, statements): one row per statement between carried nodes read from a
-    carried paper (a key of `texts`: paper -> (title, abstract)): [subject, predicate, object,
-    paper, start, end, confidence, rule, evidence] (indexes into nodes, predicates and rules;
-    evidence None when it is its span)."""
-    predicates = list(PREDICATES)
-    pred_index = {p: i for i, p in enumerate(predicates)}
-    rules: dict[str, int] = {}
-    rows = []
-    for u, v, d in G.edges(data=True):  # the graph's own order: deterministic for one graph
-        iu, iv, paper = index.get(u), index.get(v), d.get("paper")
-        if iu is None or iv is None or paper not in texts:
-            continue
-        pred = str(d.get("predicate", "related"))
-        if pred not in pred_index:
-            pred_index[pred] = len(predicates)
-            predicates.append(pred)
-        start, end = _offset(d.get("start")), _offset(d.get("end"))
-        evidence = d.get("evidence")
-        evidence = "" if evidence is None else str(evidence)
-        title, abstract = texts[paper]
-        source = title if start < 0 else abstract[start:end]
-        rule = str(d.get("rule") or "")
-        rows.append([iu, pred_index[pred], iv, index[paper], start, end, _number(d.get("confidence")),
-                     rules.setdefault(rule, len(rules)), None if evidence == source else evidence])
-    return predicates, list(rules), rows
+class StatementRows:
+    """The page's statements, one row per statement between carried nodes read from a carried
+    paper (a key of `texts`: paper -> (title, abstract)): [subject, predicate, object, paper,
+    start, end, confidence, rule, evidence] (indexes into nodes, predicates and rules; evidence
+    None when it is its span). The rows are made as they are read (`chunks`, what the page
+    writer asks for), not held: at 100k papers they were 244 MB of the build's peak. The
+    predicates and rules they index are found by a first pass over the edges."""
+
+    def __init__(self, G: nx.MultiDiGraph, index: dict, texts: dict):
+        self._G, self._index, self._texts = G, index, texts
+        self.predicates = list(PREDICATES)
+        self._pred_index = {p: i for i, p in enumerate(self.predicates)}
+        self._rules: dict[str, int] = {}
+        self._count = 0
+        for _, _, _, d in self._carried():
+            pred = str(d.get("predicate", "related"))
+            if pred not in self._pred_index:
+                self._pred_index[pred] = len(self.predicates)
+                self.predicates.append(pred)
+            self._rules.setdefault(str(d.get("rule") or ""), len(self._rules))
+            self._count += 1
+        self.rules = list(self._rules)
+
+    def _carried(self):
+        index, texts = self._index, self._texts
+        for u, v, d in self._G.edges(data=True):  # the graph's own order: deterministic for one graph
+            iu, iv, paper = index.get(u), index.get(v), d.get("paper")
+            if iu is not None and iv is not None and paper in texts:
+                yield iu, iv, paper, d
+
+    def __iter__(self):
+        for iu, iv, paper, d in self._carried():
+            start, end = _offset(d.get("start")), _offset(d.get("end"))
+            evidence = d.get("evidence")
+            evidence = "" if evidence is None else str(evidence)
+            title, abstract = self._texts[paper]
+            source = title if start < 0 else abstract[start:end]
+            yield [iu, self._pred_index[str(d.get("predicate", "related"))], iv, self._index[paper], start, end,
+                   _number(d.get("confidence")), self._rules[str(d.get("rule") or "")],
+                   None if evidence == source else evidence]
+
+    def chunks(self, size: int):
+        """The rows in lists of `size`, made as they are asked for."""
+        rows = iter(self)
+        while chunk := list(islice(rows, size)):
+            yield chunk
+
+    def __len__(self) -> int:
+        return self._count
 
 
 def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focus: Any = None) -> dict:
@@ -144,7 +168,7 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
     abstracts = [str(G.nodes[p].get("abstract") or "") for p in papers]
 
     texts = {p: (records[index[p]]["title"], a) for p, a in zip(papers, abstracts)}
-    predicates, rules, statements = _statements(G, index, texts)
+    statements = StatementRows(G, index, texts)
 
     names = [", ".join(str(G.nodes[n].get("label") or n) for n in g[:3]) for g in groups]
     return {
@@ -152,8 +176,8 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
         "base_iri": base_iri_of(G),
         "types": list(NODE_TYPES),
         "entity_types": list(ENTITY_TYPES),
-        "predicates": predicates,
-        "rules": rules,
+        "predicates": statements.predicates,
+        "rules": statements.rules,
         "colors": {**TYPE_COLOURS, "Other": OTHER_COLOUR},
         "total": {"nodes": G.number_of_nodes(), "statements": statement_count(G)},
         "nodes": records,
