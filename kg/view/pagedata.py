@@ -93,12 +93,11 @@ class StatementRows:
         self._pred_index = {p: i for i, p in enumerate(self.predicates)}
         self._rules: dict[str, int] = {}
         self._count = 0
-        for _, _, _, d in self._carried():
-            pred = str(d.get("predicate", "related"))
+        for *_, pred, rule in self._carried():
             if pred not in self._pred_index:
                 self._pred_index[pred] = len(self.predicates)
                 self.predicates.append(pred)
-            self._rules.setdefault(str(d.get("rule") or ""), len(self._rules))
+            self._rules.setdefault(rule, len(self._rules))
             self._count += 1
         self.rules = list(self._rules)
 
@@ -107,18 +106,17 @@ class StatementRows:
         for u, v, d in self._G.edges(data=True):  # the graph's own order: deterministic for one graph
             iu, iv, paper = index.get(u), index.get(v), d.get("paper")
             if iu is not None and iv is not None and paper in texts:
-                yield iu, iv, paper, d
+                yield iu, iv, paper, d, str(d.get("predicate", "related")), str(d.get("rule") or "")
 
     def __iter__(self):
-        for iu, iv, paper, d in self._carried():
+        for iu, iv, paper, d, pred, rule in self._carried():
             start, end = _offset(d.get("start")), _offset(d.get("end"))
             evidence = d.get("evidence")
             evidence = "" if evidence is None else str(evidence)
             title, abstract = self._texts[paper]
             source = title if start < 0 else abstract[start:end]
-            yield [iu, self._pred_index[str(d.get("predicate", "related"))], iv, self._index[paper], start, end,
-                   _number(d.get("confidence")), self._rules[str(d.get("rule") or "")],
-                   None if evidence == source else evidence]
+            yield [iu, self._pred_index[pred], iv, self._index[paper], start, end, _number(d.get("confidence")),
+                   self._rules[rule], None if evidence == source else evidence]
 
     def chunks(self, size: int):
         """The rows in lists of `size`, made as they are asked for."""
