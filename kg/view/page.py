@@ -74,14 +74,11 @@ def _json_pieces(obj: Any) -> Iterator[str]:
             yield ("," if i else "") + json_for_html(k) + ":"
             yield from _json_pieces(v)
         yield "}"
-    elif isinstance(obj, list) and len(obj) > CHUNK:
+    elif hasattr(obj, "chunks") or isinstance(obj, list) and len(obj) > CHUNK:
+        # a list made as it is written (pagedata.StatementRows) gives its own chunks
+        chunks = obj.chunks(CHUNK) if hasattr(obj, "chunks") else (obj[i:i + CHUNK] for i in range(0, len(obj), CHUNK))
         yield "["
-        for i in range(0, len(obj), CHUNK):
-            yield ("," if i else "") + json_for_html(obj[i:i + CHUNK])[1:-1]
-        yield "]"
-    elif hasattr(obj, "chunks"):  # a list made as it is written (pagedata.StatementRows)
-        yield "["
-        for i, chunk in enumerate(obj.chunks(CHUNK)):
+        for i, chunk in enumerate(chunks):
             yield ("," if i else "") + json_for_html(chunk)[1:-1]
         yield "]"
     else:
