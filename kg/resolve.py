@@ -18,7 +18,7 @@ from kg.extract.text import name_key, slug
 from kg.records import Entity, Extraction
 from kg.resolve_names import (  # noqa: F401  (fuzzy_same, loose_key, spells: also read from here)
     MAX_FUZZY_LENGTH, MIN_FUZZY_LENGTH, _acronym, _ambiguous_alias, acronym_of, fuzzy_same, loose_key,
-    markers, narrower_or_broader, siblings, spells, words,
+    markers, narrower_or_broader, shortened, siblings, spells, words,
 )
 
 
@@ -69,7 +69,7 @@ def synonym_of(m, lexicon_name: bool) -> str | None:
     for a in m.aliases:
         if len(words(a)) < 2 or name_key(a) == name_key(m.name) or narrower_or_broader(a, m.name):
             continue  # one-word names are too loose to move a mention; variants are handled apart
-        if acronym_of(a, m.name) or acronym_of(m.name, a) or fuzzy_same(a, m.name):
+        if acronym_of(a, m.name) or acronym_of(m.name, a) or shortened(a, m.name) or fuzzy_same(a, m.name):
             continue  # an acronym or a spelling of the name itself
         if any(w.isdigit() for w in words(a) & words(m.name)):
             continue  # one model number: another way to write that model ("A100 GPU", "NVIDIA A100")
@@ -99,10 +99,16 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     def node(type_: str, key: str) -> str:
         return f"{type_}\t{key}"
 
+    def _is_term(m) -> bool:
+        term = gazetteer.lookup(m.name)
+        return term is not None and term.type == m.type and term.name == m.name
+
     # Within one paper, a mention whose alias is another mention's name plus or minus words
     # ("Open Graph" also written "Open Graph Benchmark") is that paper's one entity: the broader
     # mention takes the narrower one's key, for this paper only, so no other paper's broad name
-    # is pulled in.
+    # is pulled in. Not when the broader name is one of the lexicon's: the field's own entity
+    # ("distribution shift", "combinatorial optimization") stays itself beside the paper's
+    # narrower one ("non-adversarial distribution shifts").
     remap: dict[tuple[str, str, str], str] = {}
     for ex in extractions:
         here = {(m.type, name_key(m.name)): m for m in ex.mentions}
@@ -111,7 +117,8 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                 other = here.get((m.type, name_key(alias)))
                 if other is not None and other is not m and narrower_or_broader(alias, m.name):
                     broad, narrow = (m, other) if words(m.name) < words(alias) else (other, m)
-                    remap.setdefault((ex.paper_id, broad.type, broad.name), narrow.name)
+                    if not _is_term(broad):
+                        remap.setdefault((ex.paper_id, broad.type, broad.name), narrow.name)
         # two mentions of one paper written with the same alias are that paper's one entity
         # ("feature space backdoor attack" and "Space Black-box Backdoor Attack", both "backdoor
         # attack"): again for this paper only, under the first of their names
@@ -141,10 +148,6 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     @lru_cache(maxsize=None)
     def _moved(m) -> str:  # the same mention recurs in many papers: decide it once
         return variant_of(m) or synonym_of(m, _is_term(m)) or m.name
-
-    def _is_term(m) -> bool:
-        term = gazetteer.lookup(m.name)
-        return term is not None and term.type == m.type and term.name == m.name
 
     for ex in extractions:
         for m in ex.mentions:

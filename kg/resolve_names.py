@@ -144,12 +144,26 @@ def _another_word(a: str, b: str) -> bool:
     return len(wa) == len(wb) and any(x[0] != y[0] for x, y in zip(wa, wb))
 
 
+def shortened(a: str, b: str) -> bool:
+    """One name is the other with some of its words written as their acronym ("OOD detection" /
+    "out-of-distribution detection", "MSE loss" / "mean squared error loss"): one name, as an
+    acronym and its expansion are."""
+    short, long_ = sorted((a, b), key=len)
+    long_keys = {name_key(w) for w in long_.split()}
+    short_keys = {name_key(w) for w in short.split()}
+    own = [w for w in short.split() if name_key(w) not in long_keys]
+    rest = [w for w in long_.split() if name_key(w) not in short_keys]
+    return (len(own) == 1 and bool(rest) and len(own) < len(short.split())
+            and _acronym(own[0]) and spells(own[0], " ".join(rest)))
+
+
 def siblings(a: str, b: str) -> bool:
     """Names that share a word but where each has a word the other lacks ("object
     classification" / "image classification", "residual network" / "Inception network"): kinds
-    of one thing, not two writings of one name, unless one spells the other loosely."""
+    of one thing, not two writings of one name, unless one spells the other loosely or with an
+    acronym for some of its words."""
     wa, wb = words(a), words(b)
-    return bool(wa & wb) and bool(wa - wb) and bool(wb - wa) and loose_key(a) != loose_key(b)
+    return bool(wa & wb) and bool(wa - wb) and bool(wb - wa) and loose_key(a) != loose_key(b) and not shortened(a, b)
 
 
 def acronym_of(short: str, long: str) -> bool:
