@@ -399,9 +399,10 @@ def test_year_less_dates_compare_with_dated_ones(tmp_path):
     assert keys == {"a": "09-11", "b": "03-17", "c": None}
 
 
-def test_statements_made_as_the_page_is_written_are_those_of_a_list(monkeypatch):
-    """The page's statement rows are not held (pagedata.StatementRows makes them chunk by
-    chunk): written in pieces, they must give the text of the same rows as one list."""
+def test_rows_made_as_the_page_is_written_are_those_of_a_list(monkeypatch):
+    """The page's statement rows and paper records are not held (pagedata.StatementRows and
+    NodeRecords make them chunk by chunk): written in pieces, they must give the text of the
+    same rows as one list."""
     from kg.view import page
     from kg.view.pagedata import page_data
     from kg.view.select import entity_papers
@@ -409,9 +410,11 @@ def test_statements_made_as_the_page_is_written_are_those_of_a_list(monkeypatch)
     G = make_big_graph(300)
     papers_of = entity_papers(G)
     data = page_data(G, select_nodes(G, papers_of=papers_of, max_nodes=None), papers_of, "t")
-    rows = list(data["statements"])
+    rows, nodes = list(data["statements"]), list(data["nodes"])
     assert len(rows) == len(data["statements"]) > 300 and rows == list(data["statements"])
-    as_list = page.json_for_html({**data, "statements": rows})
+    assert len(nodes) == len(data["nodes"]) > 300 and data["nodes"][-2:] == nodes[-2:] and data["nodes"][-1] == nodes[-1]
+    assert [n["type"] for n in nodes[data["n_entities"]:]] == ["Paper"] * (len(nodes) - data["n_entities"])
+    as_list = page.json_for_html({**data, "statements": rows, "nodes": nodes})
     for size in (1, 7, 100, 10**6):
         monkeypatch.setattr(page, "CHUNK", size)
         assert "".join(page._json_pieces(data)) == as_list
