@@ -148,12 +148,11 @@ def shortened(a: str, b: str) -> bool:
     """One name is the other with some of its words written as their acronym ("OOD detection" /
     "out-of-distribution detection", "MSE loss" / "mean squared error loss"): one name, as an
     acronym and its expansion are."""
-    short, long_ = sorted((a, b), key=len)
-    long_keys = {name_key(w) for w in long_.split()}
-    short_keys = {name_key(w) for w in short.split()}
-    own = [w for w in short.split() if name_key(w) not in long_keys]
-    rest = [w for w in long_.split() if name_key(w) not in short_keys]
-    return (len(own) == 1 and bool(rest) and len(own) < len(short.split())
+    short, long_ = (name.split() for name in sorted((a, b), key=len))
+    short_keys, long_keys = {name_key(w) for w in short}, {name_key(w) for w in long_}
+    own = [w for w in short if name_key(w) not in long_keys]
+    rest = [w for w in long_ if name_key(w) not in short_keys]
+    return (len(own) == 1 < len(short) and bool(rest)
             and _acronym(own[0]) and spells(own[0], " ".join(rest)))
 
 
