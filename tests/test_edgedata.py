@@ -1,5 +1,5 @@
-"""kg.graph.EdgeData: the compact edge attributes of an assembled graph behave as the dict
-networkx would use (same keys, order, values, equality, pickling, networkx views)."""
+"""kg.edges: the compact edge containers of an assembled graph behave as the dicts networkx
+would use (same keys, order, values, equality, pickling, networkx views)."""
 from __future__ import annotations
 
 import copy
@@ -8,7 +8,8 @@ import pickle
 import networkx as nx
 import pytest
 
-from kg.graph import EDGE_FIELDS, EdgeData, KGraph
+from kg.edges import EDGE_FIELDS, EdgeData, EdgeKeys, EdgeView, Span, lone_digest, statement_digest
+from kg.graph import KGraph
 
 
 def test_mapping_behaviour_matches_a_dict():
@@ -55,8 +56,6 @@ def test_networkx_uses_it_for_every_edge_and_copy():
 
 
 def test_edge_keys_one_then_many_like_a_dict():
-    from kg.graph import EdgeKeys
-
     k = EdgeKeys()
     assert len(k) == 0 and list(k) == [] and "a" not in k and k.get("a", 0) == 0
     k["a"] = 1
@@ -89,8 +88,6 @@ def test_parallel_edges_add_remove_and_degree():
 
 
 def test_evidence_held_as_a_span_reads_as_the_sentence():
-    from kg.graph import Span
-
     text = "First sentence. Second one here."
     d = EdgeData(predicate="p", evidence=Span(text), start=16, end=32)
     assert d["evidence"] == d.get("evidence") == "Second one here." and dict(d)["evidence"] == "Second one here."
@@ -112,3 +109,61 @@ def test_assembled_graph_keeps_sentences_that_are_not_their_span():
     G = assemble([paper], [ex], resolve([ex]))
     got = sorted((d["evidence"], d["start"]) for _, _, d in G.edges(data=True))
     assert got == [("A Title", -1), ("We propose FooNet.", 0), ("not the span", 19)]
+
+
+S1, S2 = "statement/00000000000000ff", "statement/0123456789abcdef"
+
+
+def test_statement_keys_are_read_as_their_digest_and_nothing_else_is():
+    assert statement_digest(S1) == 255 and statement_digest(S2) == 0x0123456789ABCDEF
+    for other in ("statement/0123456789ABCDEF", "statement/0123_56789abcdef", "statement/+123456789abcdef",
+                  "statement/0123456789abcde", "statement/0123456789abcdefa", "method/0123456789abcdef", 255, None):
+        assert statement_digest(other) is None, other
+
+
+def test_a_lone_statement_is_held_in_its_edge_keys_and_written_through():
+    G = KGraph()
+    G.add_edge("a", "b", key=S1, predicate="mentions", evidence=Span("One. Two."), start=5, end=9)
+    keyed = G._adj["a"]["b"]
+    assert type(keyed) is EdgeKeys and lone_digest(keyed) == 255 and keyed._more is not None
+    assert list(keyed) == [S1] and S1 in keyed and S2 not in keyed and 255 not in keyed
+    view = G["a"]["b"][S1]
+    assert type(view) is EdgeView and view == {"predicate": "mentions", "evidence": "Two.", "start": 5, "end": 9}
+    view["colour"] = "red"  # written through to the slots: seen by every later read
+    G.edges["a", "b", S1]["confidence"] = 0.5
+    G.add_edge("a", "b", key=S1, rule="r")  # networkx updates the view and puts it back
+    assert G["a"]["b"][S1] == {"predicate": "mentions", "evidence": "Two.", "start": 5, "end": 9,
+                               "confidence": 0.5, "rule": "r", "colour": "red"}
+    assert list(G["a"]["b"][S1]) == ["predicate", "evidence", "start", "end", "rule", "confidence", "colour"]
+    H = pickle.loads(pickle.dumps(G))
+    for other in (G.copy(), H, nx.MultiDiGraph(G)):
+        assert nx.utils.edges_equal(other.edges(keys=True, data=True), G.edges(keys=True, data=True))
+    assert type(H["a"]["b"][S1]) is EdgeView and type(G["a"]["b"][S1].copy()) is EdgeData
+
+
+def test_a_second_key_moves_the_lone_statement_to_a_dict_in_order():
+    G = KGraph()
+    G.add_edge("a", "b", key=S2, predicate="p", evidence=Span("abcdef"), start=1, end=3)
+    G.add_edge("a", "b", key=S1, predicate="q")
+    keyed = G._adj["a"]["b"]
+    assert lone_digest(keyed) is None and list(keyed) == [S2, S1] and len(keyed) == 2
+    assert G["a"]["b"][S2] == {"predicate": "p", "evidence": "bc", "start": 1, "end": 3}
+    assert type(G["a"]["b"][S2]) is EdgeData and type(G["a"]["b"][S2].evidence) is Span  # still held as a span
+    G.remove_edge("a", "b", S2)
+    assert list(G.edges(keys=True, data=True)) == [("a", "b", S1, {"predicate": "q"})]
+    G.remove_edge("a", "b", S1)
+    assert G.number_of_edges() == 0
+    G.add_edge("a", "b", key=S1)
+    G.remove_edge("a", "b", S1)
+    assert not G.has_edge("a", "b")
+
+
+def test_edge_keys_replace_the_lone_statement_or_hold_any_other_value():
+    k = EdgeKeys()
+    k[S1] = {"predicate": "p", "start": 1}
+    k[S1] = EdgeData(predicate="q")
+    assert lone_digest(k) == 255 and k == {S1: {"predicate": "q"}}
+    k[S1] = 7  # not a mapping: held as it is
+    assert lone_digest(k) is None and k == {S1: 7}
+    del k[S1]
+    assert len(k) == 0 and list(k.items()) == []

@@ -11,6 +11,7 @@ import pytest
 from kg.export import export
 from kg.export.rdf_text import _ESCAPED, PLAIN_LOCAL, StatementText
 from kg.export.stream import write_streams
+from kg.graph import KGraph
 from kg.rdf import prefixes
 
 _S, _P = ox.NamedNode("http://e.org/s"), ox.NamedNode("http://e.org/p")
@@ -81,20 +82,29 @@ def test_hostile_statements_same_bytes(base, odd, tmp_path):
     assert (tmp_path / "only.nt").read_bytes() == (tmp_path / "m" / "graph.nt").read_bytes()
 
 
-def test_compact_subject_index_same_order(monkeypatch):
-    """The big-graph index (ids, node numbers, a sort order) gives the entries of the list one,
-    ties included (an entity id equal to a statement id; integer edge keys)."""
+@pytest.mark.parametrize("graph", [KGraph, nx.MultiDiGraph])
+def test_subject_index_is_the_sorted_entries(graph):
+    """The index (node numbers and key digests, or encoded ids for keys that are not statement
+    keys) gives the entries sorted by encoded id, stably: ties in insertion order (an entity id
+    equal to a statement id; integer edge keys), the nodes' entries first."""
     from kg.rdf import to_triples
+    from kg.rdf.iris import encode_id
 
-    G = nx.MultiDiGraph()
-    for i in range(30):
+    G = graph()
+    for i in range(40):
         G.add_node(f"method/m{i % 7}", type="Method", label=f"m{i % 7}")
-        G.add_edge(f"method/m{i % 7}", f"method/m{(i * 3) % 7}", key=f"statement/{(i * 37) % 11:02x}", predicate="uses")
-        G.add_edge(f"method/m{i % 5}", "statement/05", key=i, predicate="uses")
+        G.add_edge(f"method/m{i % 7}", f"method/m{(i * 3) % 7}", key=f"statement/{(i * 37) % 11:016x}", predicate="uses")
+    G.add_node(f"statement/{5:016x}", type="Method", label="odd")
     G.add_node("paper/p", type="Paper", authors=("B", "A b"), label="P")
-    small = list(to_triples._subject_index(G))
-    monkeypatch.setattr(to_triples, "COMPACT_FROM", 0)
-    assert list(to_triples._subject_index(G)) == small
+    entries = [("",)] + [(encode_id(n), n) for n in G.nodes]
+    entries += [(enc, name, None) for name, enc in to_triples.person_ids(G).items()]
+    entries += [(k, u, v, k) for u, v, k in G.edges(keys=True)]
+    want = sorted(entries, key=lambda e: e[0])
+    assert list(to_triples._subject_index(G)) == want
+    G.add_edge("method/m1", "method/m2", key=3, predicate="uses")  # not a statement key: the ids' path
+    entries.append(("3", "method/m1", "method/m2", 3))
+    want = sorted(entries, key=lambda e: e[0])
+    assert list(to_triples._subject_index(G)) == want
 
 
 @pytest.mark.parametrize("only", ["turtle", "ntriples", "jsonld"])

@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.edges import lone_digest, statement_digest, statement_key_of
 from kg.io import cyclic_gc_paused
 from kg.names import name_key
 from kg.rdf.iris import base_iri_of, bnode_stem, encode_id, format_decimal, person_slug
@@ -81,37 +82,36 @@ def person_ids(G: nx.MultiDiGraph) -> dict[str, str]:
     return out
 
 
-# nodes (about 2M edges: ~180 MB of index tuples below it); nodes, since counting a KGraph's
-# edges costs a pass over them
-COMPACT_FROM = 250_000
-
-
 def _subject_index(G: nx.MultiDiGraph, persons: dict[str, str] | None = None) -> Iterator[tuple]:
     """(encoded id, node), (encoded id, author name, None) and (encoded id, u, v, key) in the
     order graph_triples sorts its blocks: by subject IRI, and all IRIs share the base, so by
     encoded id (stable sort, same insertion order: dataset, nodes, persons, edges).
 
-    The statements are most entries: from COMPACT_FROM nodes on (11M edges at 1M papers) they are not
-    held as tuples (~88 bytes each with the sort) but as their ids (the graph's own key strings
-    when plain), node numbers and a sort order (~24 bytes), each tuple made as it is read; below
-    that, one sorted list is faster (list.sort compares strs much faster than numpy's argsort)."""
+    The statements are most entries (11M edges at 1M papers): they are not held as tuples (~88
+    bytes each with the sort) but in columns (_edge_entries), each tuple made as it is read."""
     index: list[tuple] = [("",)]
     index.extend((encode_id(str(n)), n) for n in G.nodes)
     persons = person_ids(G) if persons is None else persons
     index.extend((enc, name, None) for name, enc in persons.items())
-    if len(G) < COMPACT_FROM:
-        index.extend((encode_id(str(k)), u, v, k) for u, v, k in G.edges(keys=True))
-        index.sort(key=itemgetter(0))
-        return iter(index)
     index.sort(key=itemgetter(0))
     return heapq.merge(index, _edge_entries(G), key=itemgetter(0))  # ties: the nodes' entries first
 
 
 def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
     """(encoded id, u, v, key) of every edge, sorted by encoded id (stable: ties in G.edges order)."""
-    import numpy as np  # only graphs of COMPACT_FROM nodes or more: kg.rdf loads without it
+    import numpy as np  # kg.rdf loads without it
 
-    number = {n: i for i, n in enumerate(G.nodes)}
+    nodes = list(G.nodes)
+    columns = _statement_columns(G)
+    if columns is not None:  # a statement key is its own encoded id, and sorts as its digest
+        us, vs, digests = columns
+        order = np.argsort(np.frombuffer(digests, dtype=np.uint64), kind="stable")
+        for start in range(0, len(order), chunk):
+            for j in order[start:start + chunk].tolist():
+                key = statement_key_of(digests[j])
+                yield key, nodes[us[j]], nodes[vs[j]], key
+        return
+    number = {n: i for i, n in enumerate(nodes)}
     us, vs, ids = array("i"), array("i"), []
     odd: dict[int, object] = {}  # edge number -> key, for a key that is not its own encoded id
     for u, nbrs in G._adj.items():
@@ -127,11 +127,29 @@ def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
                 vs.append(iv)
     del number
     order = np.argsort(np.array(ids, dtype=object), kind="stable")
-    nodes = list(G.nodes)
     for start in range(0, len(order), chunk):
         for j in order[start:start + chunk].tolist():
             enc = ids[j]
             yield enc, nodes[us[j]], nodes[vs[j]], odd.get(j, enc)
+
+
+def _statement_columns(G: nx.MultiDiGraph) -> tuple[array, array, array] | None:
+    """Every edge's node numbers and key digest (16 bytes an edge, where its key string and
+    encoded id would be ~80), edges in G.edges order; None if some key is not a statement key."""
+    number = {n: i for i, n in enumerate(G.nodes)}
+    us, vs, digests = array("i"), array("i"), array("Q")
+    for u, nbrs in G._adj.items():
+        iu = number[u]
+        for v, keyed in nbrs.items():
+            iv = number[v]
+            digest = lone_digest(keyed)
+            for d in (digest,) if digest is not None else map(statement_digest, keyed):
+                if d is None:
+                    return None
+                us.append(iu)
+                vs.append(iv)
+                digests.append(d)
+    return us, vs, digests
 
 
 def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
