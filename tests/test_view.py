@@ -405,10 +405,10 @@ def test_rows_made_as_the_page_is_written_are_those_of_a_list(monkeypatch):
     same rows as one list."""
     from kg.view import page
     from kg.view.pagedata import page_data
-    from kg.view.select import entity_papers
+    from kg.view.select import EntityPapers
 
     G = make_big_graph(300)
-    papers_of = entity_papers(G)
+    papers_of = EntityPapers(G)
     data = page_data(G, select_nodes(G, papers_of=papers_of, max_nodes=None), papers_of, "t")
     rows, nodes = list(data["statements"]), list(data["nodes"])
     assert len(rows) == len(data["statements"]) > 300 and rows == list(data["statements"])
@@ -419,6 +419,26 @@ def test_rows_made_as_the_page_is_written_are_those_of_a_list(monkeypatch):
         monkeypatch.setattr(page, "CHUNK", size)
         assert "".join(page._json_pieces(data)) == as_list
     assert {r[7] for r in rows} == set(range(len(data["rules"])))
+
+
+def test_entity_papers_are_the_papers_linked_or_read_from():
+    """EntityPapers makes each set from the adjacency: the papers linked to the entity, either
+    way, and the papers its statements were read from when neither end is that paper."""
+    from kg.view.select import EntityPapers
+
+    G = nx.MultiDiGraph()
+    p1, p2, p3 = (add_paper(G, t) for t in ("one", "two", "three"))
+    a, b, c = (add_entity(G, "Method", s, s) for s in ("a", "b", "lonely"))
+    add_statement(G, p1, "proposes", a, p1, "x")
+    add_statement(G, a, "outperforms", b, p2, "y")  # read from p2, which links to neither
+    add_statement(G, b, "extends", p3, p1, "z")  # an odd direction: p3 is still b's paper
+    add_statement(G, b, "extends", a, "not-a-node", "w")
+    papers = EntityPapers(G)
+    want = {a: {p1, p2}, b: {p1, p2, p3}, c: set()}
+    assert dict(papers) == want and len(papers) == 3 and set(papers) == {a, b, c}
+    assert papers.get(p1) is None and papers.get("nowhere") is None and p1 not in papers
+    with pytest.raises(KeyError):
+        papers[p1]
 
 
 def test_atomic_write_replaces(tmp_path):

@@ -24,7 +24,7 @@ import networkx as nx
 from kg.io import atomic_open
 from kg.view.page import render_page, write_page
 from kg.view.pagedata import date_key, page_data
-from kg.view.select import entity_papers, resolve_node, select_nodes
+from kg.view.select import EntityPapers, resolve_node, select_nodes
 
 
 def write_html(
@@ -46,7 +46,7 @@ def write_html(
     Returns counts: nodes (entities + papers), entities, papers, edges (overview links drawn),
     statements, communities, the graph's totals and whether the page carries less than the graph.
     """
-    papers_of = entity_papers(G)
+    papers_of = EntityPapers(G)
     nodes = select_nodes(G, focus=focus, hops=hops, types=types, max_nodes=max_nodes, papers_of=papers_of)
     start = resolve_node(G, focus) if focus is not None else None
     data = page_data(G, nodes, papers_of, title, focus=start)

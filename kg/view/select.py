@@ -3,6 +3,7 @@ their papers. Pure functions of the graph; the node order is deterministic."""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from typing import Any, Iterable
 
 import networkx as nx
@@ -30,21 +31,37 @@ def is_paper(G: nx.MultiDiGraph, n: Any) -> bool:
     return G.nodes[n].get("type") == PAPER
 
 
-def entity_papers(G: nx.MultiDiGraph) -> dict[Any, set]:
-    """The distinct papers of every entity: those it is linked to, and those a statement
-    touching it was read from."""
-    paper_set = {n for n, t in G.nodes(data="type") if t == PAPER}
-    papers: dict[Any, set] = {n: set() for n in G.nodes if n not in paper_set}
-    for u, v, p in G.edges(data="paper"):
-        for x, other in ((u, v), (v, u)):
-            found = papers.get(x)
-            if found is None:
-                continue
-            if p in paper_set:
-                found.add(p)
-            if other in paper_set:
-                found.add(other)
-    return papers
+class EntityPapers(Mapping):
+    """Entity -> the distinct papers it is linked to, and those a statement touching it was read
+    from: each set made when asked for, from the graph's adjacency, not held for every entity (a
+    dict of sets for the half million entities of 1M papers). A statement read from a paper that
+    is neither of its ends (method -> method) is the one kind the adjacency does not tell, so
+    those papers are gathered once, in `_read_from`."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self._G = G
+        self._papers = {n for n, t in G.nodes(data="type") if t == PAPER}
+        self._read_from: dict[Any, set] = {}
+        for u, v, p in G.edges(data="paper"):
+            if p in self._papers and p != u and p != v:
+                for x in (u, v):
+                    if x not in self._papers:
+                        self._read_from.setdefault(x, set()).add(p)
+
+    def __getitem__(self, entity: Any) -> set:
+        if entity in self._papers or entity not in self._G:
+            raise KeyError(entity)
+        papers = self._papers
+        found = {n for n in self._G._adj[entity] if n in papers}
+        found.update(n for n in self._G._pred[entity] if n in papers)
+        found.update(self._read_from.get(entity, ()))
+        return found
+
+    def __iter__(self):
+        return (n for n in self._G if n not in self._papers)
+
+    def __len__(self) -> int:
+        return len(self._G) - len(self._papers)
 
 
 def _neighbours(G: nx.MultiDiGraph, n: Any, allowed: set) -> set:
@@ -94,7 +111,7 @@ def select_nodes(
     hops: int = 1,
     types: Iterable[str] | str | None = None,
     max_nodes: int | None = 1500,
-    papers_of: dict[Any, set] | None = None,
+    papers_of: Mapping[Any, set] | None = None,
 ) -> list:
     """The nodes a page carries, entities first (most papers first), then papers.
 
@@ -107,7 +124,7 @@ def select_nodes(
     if hops < 0:
         raise ValueError("hops must be >= 0")
     allowed = _allowed(G, types)
-    papers_of = entity_papers(G) if papers_of is None else papers_of
+    papers_of = EntityPapers(G) if papers_of is None else papers_of
     size = {e: len(ps) for e, ps in papers_of.items()}
     if focus is not None:
         start = resolve_node(G, focus)
@@ -121,7 +138,11 @@ def select_nodes(
         return entities + papers
     entities = sorted((n for n in allowed if not is_paper(G, n)), key=lambda n: (-size.get(n, 0), str(n)))
     entities = entities[:max_nodes]
-    linked = set().union(*(papers_of[e] for e in entities)) if entities else set()
-    with_entity = set().union(*papers_of.values()) if papers_of else set()
+    linked: set = set()
+    for e in entities:
+        linked |= papers_of[e]
+    with_entity: set = set()
+    for found in papers_of.values():  # one at a time: every entity's set at once is what EntityPapers saves
+        with_entity |= found
     linked.update(n for n in allowed if is_paper(G, n) and n not in with_entity)  # searchable still
     return entities + sorted(linked, key=str)
