@@ -136,7 +136,7 @@ def main() -> None:
               help="Comma-separated export formats, by name or extension (default: every registered one).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Extraction processes (local engine) or LocalCluster workers (dask engine without --scheduler).")
+              help="Extraction processes (local engine; 2 or more also write GraphML and the page in a second process beside the RDF export) or LocalCluster workers (dask engine without --scheduler).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where extraction runs: local processes, or a Dask distributed cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -209,7 +209,8 @@ def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, q
             _fail("no papers were read; the previous exports are left as they were")
         start = time.perf_counter()
         try:
-            report.files = export_streaming(G, out_dir, fmts)
+            # local workers also let GraphML and the page be written beside the RDF pass
+            report.files = export_streaming(G, out_dir, fmts, processes=workers if engine == "local" else 1)
             write_manifest(out_dir, report.files)  # last: it vouches for the whole set
         except OSError as exc:
             _fail(_os_message(exc))

@@ -162,6 +162,21 @@ def test_changed_extractor_re_extracts_everything(tmp_path):
     assert report.papers_reused == 0 and len(CALLS) == report.papers_extracted > 0
 
 
+def test_kg_build_with_two_workers_writes_the_same_files(synth, tmp_path):
+    """`kg build --workers 2` (a real process: its export forks a second one for GraphML and the
+    page) writes every default format as `--workers 1` does."""
+    import subprocess
+
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        subprocess.run([sys.executable, "-m", "kg.cli", "build", str(EXAMPLES), str(synth), "--out", str(out),
+                        "--quiet", "--no-state", "--workers", workers], check=True, capture_output=True, cwd=tmp_path)
+        outs.append({p.name: p.read_bytes() for p in out.glob("graph.*")})
+    assert set(outs[0]) >= {"graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "graph.html"}
+    assert outs[0] == outs[1]
+
+
 def test_cli_update_and_workers(synth, tmp_path):
     runner = CliRunner()
     lines = synth.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -206,6 +221,42 @@ def test_streaming_export_identical(which, fixture_graph, synth, tmp_path):
         assert (tmp_path / "stream" / name).read_bytes() == expected
         assert (tmp_path / name.replace("graph", "small")).read_bytes() == expected
     assert not [p for p in (tmp_path / "stream").iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked export is Linux only")
+def test_forked_export_same_files_and_its_errors_raised(synth, tmp_path, monkeypatch):
+    """With processes=2, GraphML and the page come from a forked process during the RDF pass:
+    the same files as one process writes, their timings and memory reported; an error in the
+    child is raised in the parent as its own kind, and an error in the parent stops the child,
+    neither leaving a temporary file."""
+    import kg.export.stream as stream
+
+    G = build([EXAMPLES, synth])
+    formats = ["ttl", "nt", "jsonld", "graphml", "html"]
+    one = export_streaming(G, tmp_path / "one", formats)
+    timings: dict = {}
+    peaks: dict = {}
+    two = export_streaming(G, tmp_path / "two", formats, timings, peaks, processes=2)
+    assert [p.name for p in two] == [p.name for p in one]
+    for a, b in zip(one, two):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert {"graphml", "html", "triples"} <= set(timings) and peaks["export process"] > 0
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "graph.graphml").mkdir()  # the child cannot replace a folder
+    with pytest.raises(OSError) as err:
+        export_streaming(G, tmp_path / "bad", formats, processes=2)
+    assert "graph.graphml" in str(err.value.filename)
+    assert (tmp_path / "bad" / "graph.ttl").read_bytes() == one[0].read_bytes()  # the parent's part written
+    (tmp_path / "bad2").mkdir()
+    (tmp_path / "bad2" / "graph.nt").mkdir()  # now the parent fails, the child is stopped
+    with pytest.raises(OSError):
+        export_streaming(G, tmp_path / "bad2", formats, processes=2)
+    for folder in ("bad", "bad2"):
+        assert not [p for p in (tmp_path / folder).iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.setattr(stream, "FORK_BELOW_NODES", len(G))  # a bigger graph: one process
+    peaks = {}
+    export_streaming(G, tmp_path / "big", formats, peaks=peaks, processes=2)
+    assert "export process" not in peaks
 
 
 def _jsonld_paths_agree(G) -> None:
