@@ -51,6 +51,13 @@ class Span:
         return Span, (self.text,)
 
 
+def _update(self, other=(), /, **kwargs) -> None:
+    for k, v in (other.items() if hasattr(other, "items") else other):
+        self[k] = v
+    for k, v in kwargs.items():
+        self[k] = v
+
+
 def _copy_slots(source, target) -> None:
     """The attribute slots of `source` into `target`, as held (a Span stays a Span)."""
     for name in _SLOTS:
@@ -161,11 +168,7 @@ class EdgeData(MutableMapping):
     def values(self) -> list:
         return [v for _, v in self.items()]
 
-    def update(self, other=(), /, **kwargs) -> None:
-        for k, v in (other.items() if hasattr(other, "items") else other):
-            self[k] = v
-        for k, v in kwargs.items():
-            self[k] = v
+    update = _update  # MutableMapping's, without its isinstance checks (networkx calls it per edge)
 
     def copy(self) -> "EdgeData":
         out = EdgeData()
@@ -294,11 +297,7 @@ class EdgeKeys(MutableMapping):
             return [EdgeView(self)]
         return [] if self._more is None else list(self._more.values())
 
-    def update(self, other=(), /, **kwargs) -> None:
-        for k, v in (other.items() if hasattr(other, "items") else other):
-            self[k] = v
-        for k, v in kwargs.items():
-            self[k] = v
+    update = _update  # MutableMapping's, without its isinstance checks (networkx calls it per edge)
 
     def copy(self) -> "EdgeKeys":
         return EdgeKeys((k, v.copy() if isinstance(v, EdgeData) else v) for k, v in self.items())
