@@ -198,7 +198,7 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
 
     from kg.held import Lean
 
-    keep = Lean(papers)
+    lean = Lean(papers)
     cached = previous.extractions(extractor, fingerprint) if previous is not None else {}
     if cached:
         from kg.update import content_key
@@ -208,7 +208,7 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
         for i, p in enumerate(papers):
             hit = cached.pop((p.id, content_key(p)), None)
             if hit is not None:
-                slots[i] = keep(hit)
+                slots[i] = lean(hit)
             else:
                 todo_idx.append(i)
         cached.clear()
@@ -225,7 +225,7 @@ def _extract(papers: list[Paper], extractor: str, pool, previous, fingerprint: s
         bar = tqdm(total=len(todo), desc="extract", unit="paper", leave=False)
     try:
         fresh = extract_papers([bounded(p, report.cut) for p in todo], extractor, pool=pool, chunk_size=chunk_size,
-                               on_chunk=bar.update if bar is not None else None, keep=keep)
+                               on_chunk=bar.update if bar is not None else None, lean=lean)
     finally:
         if bar is not None:
             bar.close()

@@ -85,3 +85,18 @@ def test_graph_of_lean_extractions_equals_the_graph_of_extracted_ones():
     negative = Extraction("p1", extracted[0].mentions, (extracted[0].claims[3].__class__(
         "PAPER", "mentions", "ToySet", Evidence("x", 55, 70), "r", -0.0),))
     assert str(Lean(papers)(negative).claims[0].confidence) == "-0.0"
+
+
+def test_what_a_worker_sends_back_is_the_same_lean_extraction():
+    """to_wire in the worker, pickled, then Lean.from_wire: the extraction read in-process, the
+    title's evidence the paper's own title, no sentence of the abstract sent."""
+    import pickle
+
+    from kg.held import to_wire
+
+    papers = [_paper("p1"), _paper("p2")]
+    wire = pickle.loads(pickle.dumps(to_wire(_extraction("p1"), papers[0])))
+    assert ABSTRACT[:30] not in pickle.dumps(wire).decode("latin-1")
+    got, want = Lean(papers).from_wire(wire), Lean(papers)(_extraction("p1"))
+    assert extraction_line(got, "k") == extraction_line(want, "k") == extraction_line(_extraction("p1"), "k")
+    assert got.claims[-1].evidence.sentence is papers[0].title and got.claims[0].evidence.text is papers[0].abstract
