@@ -125,8 +125,9 @@ def to_wire(ex: Extraction, paper: Paper) -> tuple:
     """`ex`, extracted from `paper`, as plain values: (paper id, mentions, claims as one flat
     tuple of Claims.WIDTH fields each, code urls), the evidence field None for a sentence that is
     its span of the abstract, True for the title, else the Evidence. A worker sends this back:
-    pickling it costs a tenth of the records' (no record is made on unpickling), and it sends
-    no copy of a sentence that is its span or the title."""
+    unpickling it costs a tenth of the records' (no record is made: 12 against 124 us an
+    extraction), its pickle is half the size, and it sends no copy of a sentence that is its
+    span or the title."""
     abstract, title = paper.abstract, paper.title
     evidence: dict = {}  # id of an extracted Evidence -> its field (claims of one sentence share it)
     fields: list = []

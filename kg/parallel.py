@@ -49,7 +49,7 @@ def _extractor(name: str) -> Callable[[Paper], Extraction]:
 
 def extract_chunk(extractor: str, papers: Sequence[Paper], wire: bool = False) -> list:
     """The task every engine runs: one chunk of papers -> their extractions, in order (with
-    `wire`, as kg.held.to_wire tuples: a tenth of the records' pickling cost on the way back)."""
+    `wire`, as kg.held.to_wire tuples: a tenth of the records' unpickling cost on the way back)."""
     extractions = _extractor(extractor).pipe(papers)
     return [to_wire(ex, p) for ex, p in zip(extractions, papers)] if wire else list(extractions)
 
