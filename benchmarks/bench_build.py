@@ -67,13 +67,14 @@ def child(path: Path, workers: int, formats: list[str], extractor: str, state: b
     start = time.perf_counter()
     export_streaming(G, out, formats, timings, peaks, processes=workers)  # as kg build --workers N
     export_wall = time.perf_counter() - start
+    forked_mb = peaks.pop("export process", None) or 0  # the forked writer's private memory, beside this one
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "records": report.papers_read, "papers": report.papers_read - report.duplicates_merged,
         "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
         "seconds": report.seconds, "export": timings, "export_wall": export_wall, "export_peak_mb": peaks,
-        "stage_peak_mb": report.peak_mb, "peak_mb": self_kb / 1024 + (peaks.pop("export process", None) or 0),
+        "stage_peak_mb": report.peak_mb, "peak_mb": self_kb / 1024 + forked_mb,
         "worker_peak_mb": kids_kb / 1024,
     }
 

@@ -176,7 +176,8 @@ class EdgeData(MutableMapping):
         return out
 
     def __reduce__(self):
-        return _edge_data, (tuple((n, getattr(self._held(), n)) for n in _SLOTS if hasattr(self._held(), n)),)
+        h = self._held()
+        return _edge_data, (tuple((n, getattr(h, n)) for n in _SLOTS if hasattr(h, n)),)
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))

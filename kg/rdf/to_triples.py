@@ -102,8 +102,10 @@ def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
     import numpy as np  # kg.rdf loads without it
 
     nodes = list(G.nodes)
-    columns = _statement_columns(G)
+    number = {n: i for i, n in enumerate(nodes)}
+    columns = _statement_columns(G, number)
     if columns is not None:  # a statement key is its own encoded id, and sorts as its digest
+        del number  # not held through the pass (a million nodes: ~80 MB)
         us, vs, digests = columns
         order = np.argsort(np.frombuffer(digests, dtype=np.uint64), kind="stable")
         for start in range(0, len(order), chunk):
@@ -111,7 +113,6 @@ def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
                 key = statement_key_of(digests[j])
                 yield key, nodes[us[j]], nodes[vs[j]], key
         return
-    number = {n: i for i, n in enumerate(nodes)}
     us, vs, ids = array("i"), array("i"), []
     odd: dict[int, object] = {}  # edge number -> key, for a key that is not its own encoded id
     for u, nbrs in G._adj.items():
@@ -133,10 +134,10 @@ def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
             yield enc, nodes[us[j]], nodes[vs[j]], odd.get(j, enc)
 
 
-def _statement_columns(G: nx.MultiDiGraph) -> tuple[array, array, array] | None:
-    """Every edge's node numbers and key digest (16 bytes an edge, where its key string and
-    encoded id would be ~80), edges in G.edges order; None if some key is not a statement key."""
-    number = {n: i for i, n in enumerate(G.nodes)}
+def _statement_columns(G: nx.MultiDiGraph, number: dict) -> tuple[array, array, array] | None:
+    """Every edge's node numbers (`number`: node -> its number) and key digest (16 bytes an
+    edge, where its key string and encoded id would be ~80), edges in G.edges order; None if some
+    key is not a statement key."""
     us, vs, digests = array("i"), array("i"), array("Q")
     for u, nbrs in G._adj.items():
         iu = number[u]
