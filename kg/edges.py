@@ -10,6 +10,7 @@ key, moves the pair's edges to a dict of EdgeData, in insertion order, as a dict
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, MutableMapping
 
 # The attributes every statement edge has, in the order assemble() sets them.
@@ -218,6 +219,17 @@ class EdgeKeys(MutableMapping):
         if args or kwargs:
             self.update(*args, **kwargs)
 
+    @classmethod
+    def holding(cls, digest: int, values: tuple) -> "EdgeKeys":
+        """The EdgeKeys of one statement, key "statement/<digest as 16 hex digits>", attributes
+        `values` in EDGE_FIELDS order: what networkx's add_edge would make, without its EdgeData
+        made and copied (assemble() makes a million of these at 100k papers)."""
+        keyed = cls.__new__(cls)
+        keyed._extra, keyed._key, keyed._more = None, digest, _DIGEST
+        (keyed.predicate, keyed.paper, keyed.evidence, keyed.start, keyed.end, keyed.rule,
+         keyed.confidence) = values
+        return keyed
+
     def _lone(self, key) -> bool:
         # the key made from the digest, not the digest read from the key: half the time
         return self._more is _DIGEST and key == "statement/%016x" % self._key
@@ -313,3 +325,36 @@ class EdgeKeys(MutableMapping):
 def lone_digest(keyed) -> int | None:
     """The key digest of the statement an EdgeKeys holds in its own slots (None otherwise)."""
     return keyed._key if type(keyed) is EdgeKeys and keyed._more is _DIGEST else None
+
+
+_read_fields = operator.attrgetter(*EDGE_FIELDS)
+
+
+def field_values(keyed, key) -> tuple:
+    """The EDGE_FIELDS values of edge `key` of a pair's edges (an EdgeKeys or networkx's dict),
+    None where unset: what `tuple(map(keyed[key].get, EDGE_FIELDS))` gives, read from the slots
+    without an EdgeView and seven calls (the RDF pass reads every statement so)."""
+    if type(keyed) is EdgeKeys and keyed._more is _DIGEST:
+        if key != "statement/%016x" % keyed._key:
+            raise KeyError(key)
+        held = keyed
+    else:
+        data = keyed[key]
+        if not isinstance(data, EdgeData):
+            return tuple(map(data.get, EDGE_FIELDS))
+        held = data._held()
+    try:
+        values = _read_fields(held)
+    except AttributeError:  # some field unset
+        values = tuple(getattr(held, name, None) for name in EDGE_FIELDS)
+    evidence = values[2]
+    if type(evidence) is Span:
+        return values[:2] + (evidence.text[held.start:held.end],) + values[3:]
+    return values
+
+
+def predicates_of(keyed) -> list:
+    """The "predicate" of each edge of a pair (None where unset), without an EdgeView each."""
+    if type(keyed) is EdgeKeys and keyed._more is _DIGEST:
+        return [getattr(keyed, "predicate", None)]
+    return [data.get("predicate") for data in keyed.values()]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 
-from kg.edges import EdgeData, EdgeKeys, Span
+from kg.edges import EDGE_FIELDS, EdgeData, EdgeKeys, Span, statement_key_of
 from kg.held import Shared, spans_abstract
 from kg.records import PAPER, Extraction, Paper
 from kg.schema import DEFAULT_BASE_IRI, PAPER as PAPER_TYPE, kind
@@ -34,8 +34,13 @@ def paper_node(paper: Paper) -> str:
 
 
 def statement_key(subject: str, predicate: str, obj: str, paper: str, start: int, end: int) -> str:
-    digest = hashlib.sha1(f"{subject}|{predicate}|{obj}|{paper}|{start}|{end}".encode()).hexdigest()
-    return f"statement/{digest[:16]}"
+    return statement_key_of(statement_number(subject, predicate, obj, paper, start, end))
+
+
+def statement_number(subject: str, predicate: str, obj: str, paper: str, start: int, end: int) -> int:
+    """The digest of statement_key: the first 8 bytes of the SHA-1 of the statement's parts."""
+    sha = hashlib.sha1(f"{subject}|{predicate}|{obj}|{paper}|{start}|{end}".encode())
+    return int.from_bytes(sha.digest()[:8], "big")
 
 
 def assemble(
@@ -51,6 +56,7 @@ def assemble(
         G.add_node(entity.id, type=entity.type, label=entity.label, aliases=entity.aliases)
     by_id = {p.id: p for p in papers}
     share = Shared()
+    succ, pred = G._succ, G._pred
     for ex in extractions:
         paper = by_id[ex.paper_id]
         pnode, abstract, title = paper_node(paper), paper.abstract, paper.title
@@ -69,9 +75,12 @@ def assemble(
                 sentence = title  # the title's own object, not an equal copy
             else:
                 sentence = ev.sentence
-            key = statement_key(subject, claim.predicate, obj, pnode, ev.start, ev.end)
-            G.add_edge(
-                subject, obj, key=key, predicate=claim.predicate, paper=pnode, evidence=sentence,
-                start=share(ev.start), end=share(ev.end), rule=share(claim.rule), confidence=share(claim.confidence),
-            )
+            digest = statement_number(subject, claim.predicate, obj, pnode, ev.start, ev.end)
+            values = (claim.predicate, pnode, sentence, share(ev.start), share(ev.end), share(claim.rule),
+                      share(claim.confidence))
+            out_edges = succ.get(subject)
+            if out_edges is None or obj in out_edges or obj not in pred:  # networkx's own way
+                G.add_edge(subject, obj, key=statement_key_of(digest), **dict(zip(EDGE_FIELDS, values)))
+            else:  # what add_edge does for a new pair, without an EdgeData made and copied
+                out_edges[obj] = pred[obj][subject] = EdgeKeys.holding(digest, values)
     return G

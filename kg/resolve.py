@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from kg.extract.lexicon import default_gazetteer
 from kg.extract.text import name_key, slug
@@ -134,45 +133,63 @@ def resolve(extractions: list[Extraction]) -> Resolution:
                     if n != first:
                         remap.setdefault((ex.paper_id, type_, n), remap.get((ex.paper_id, type_, first), first))
 
-    def key_of(paper_id: str, m) -> str:
-        return name_key(surface_of(paper_id, m))
+    def joins_of(m, root: str) -> tuple[bool, tuple]:
+        """What mention m, resolved under `root`, adds: whether it is its lexicon entry's own
+        name, and per alias that may join, (alias node key, None) for a claim or (key, whether
+        it spells m's name) for an acronym the paper defined."""
+        term = gazetteer.lookup(m.name)
+        own = root == node(m.type, name_key(m.name))
+        out = []
+        for alias in m.aliases:
+            if narrower_or_broader(alias, m.name) or siblings(alias, m.name):
+                continue  # a more specific, more general or sibling name is another entity: no join
+            akey = node(m.type, name_key(alias))
+            if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
+                # a short acronym joins when a paper defined it for the name it spells, and
+                # the mention resolves under that name ("neural architecture search (NAS)");
+                # every paper giving it counts as an owner, so two expansions join none
+                if _acronym(alias) and akey != root:
+                    out.append((akey, bool(spells(alias, m.name) and own)))
+                continue
+            if akey != root:
+                out.append((akey, None))
+        return term is not None and term.type == m.type and term.name == m.name and own, tuple(out)
 
-    def surface_of(paper_id: str, m) -> str:
-        """The name this mention resolves under: its own, or the narrower name it stands for."""
+    def decided(surface: str, m) -> tuple:
+        root = node(m.type, name_key(surface))
+        return (m, surface, root) + joins_of(m, root)
+
+    # the same mention object recurs in many papers (kg.held shares equal ones): decided once,
+    # unless a paper remaps it; held with the mention, so its id stays its own
+    by_mention: dict[int, tuple] = {}
+
+    def resolved(paper_id: str, m) -> tuple:
+        """(m, the name it resolves under (its own, or the narrower name it stands for), its
+        node key, joins_of's two answers)."""
         if remap:
             found = remap.get((paper_id, m.type, m.name))
             if found:
-                return found
-        return _moved(m)
-
-    @lru_cache(maxsize=None)
-    def _moved(m) -> str:  # the same mention recurs in many papers: decide it once
-        return variant_of(m) or synonym_of(m, _is_term(m)) or m.name
+                return decided(found, m)
+        out = by_mention.get(id(m))
+        if out is None:
+            out = by_mention[id(m)] = decided(variant_of(m) or synonym_of(m, _is_term(m)) or m.name, m)
+        return out
 
     for ex in extractions:
         for m in ex.mentions:
-            root = node(m.type, key_of(ex.paper_id, m))
+            _, surface, root, lexicon_entry, joins = resolved(ex.paper_id, m)
             uf.find(root)
-            names[root][surface_of(ex.paper_id, m)] += 1
-            term = gazetteer.lookup(m.name)
-            if term is not None and term.type == m.type and term.name == m.name and root == node(m.type, name_key(m.name)):
-                canonical[root] = term.name
-            for alias in m.aliases:
-                kept[root].add(alias)  # shown, and matched where the paper's own text has it
-                if narrower_or_broader(alias, m.name) or siblings(alias, m.name):
-                    continue  # a more specific, more general or sibling name is another entity: no join
-                akey = node(m.type, name_key(alias))
-                if _ambiguous_alias(alias) and not (term and term.name == m.name and alias in term.aliases):
-                    # a short acronym joins when a paper defined it for the name it spells, and
-                    # the mention resolves under that name ("neural architecture search (NAS)");
-                    # every paper giving it counts as an owner, so two expansions join none
-                    if _acronym(alias) and akey != root:
-                        defined[akey].add(root)
-                        if spells(alias, m.name) and root == node(m.type, name_key(m.name)):
-                            spelled.add(akey)
-                    continue
-                if akey != root:
+            names[root][surface] += 1
+            if lexicon_entry:
+                canonical[root] = m.name
+            kept[root].update(m.aliases)  # shown, and matched where the paper's own text has it
+            for akey, spelled_here in joins:
+                if spelled_here is None:
                     claims[akey].add(root)
+                else:
+                    defined[akey].add(root)
+                    if spelled_here:
+                        spelled.add(akey)
 
     # fuzzy pass over the names: keys one deletion apart share a variant in this index (a
     # "symmetric delete" index), so candidates are found in linear time instead of comparing
@@ -266,7 +283,7 @@ def resolve(extractions: list[Extraction]) -> Resolution:
     exceptions: dict[tuple[str, str, str], str] = {}
     for ex in extractions:
         for m in ex.mentions:
-            entity = key_to_id[uf.find(node(m.type, key_of(ex.paper_id, m)))]
+            entity = key_to_id[uf.find(resolved(ex.paper_id, m)[2])]
             usual = by_name.setdefault((m.type, m.name), entity)
             if entity != usual:
                 exceptions[(ex.paper_id, m.type, m.name)] = entity

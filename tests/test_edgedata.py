@@ -8,7 +8,9 @@ import pickle
 import networkx as nx
 import pytest
 
-from kg.edges import EDGE_FIELDS, EdgeData, EdgeKeys, EdgeView, Span, lone_digest, statement_digest
+from kg.edges import (
+    EDGE_FIELDS, EdgeData, EdgeKeys, EdgeView, Span, field_values, lone_digest, predicates_of, statement_digest,
+)
 from kg.graph import KGraph
 
 
@@ -167,3 +169,31 @@ def test_edge_keys_replace_the_lone_statement_or_hold_any_other_value():
     assert lone_digest(k) is None and k == {S1: 7}
     del k[S1]
     assert len(k) == 0 and list(k.items()) == []
+
+
+def test_edge_keys_holding_a_statement_is_what_add_edge_makes():
+    values = ("mentions", "paper/x", Span("One. Two."), 5, 9, "r", 0.5)
+    G = KGraph()
+    G.add_edge("a", "b", key=S1, **dict(zip(EDGE_FIELDS, values)))
+    made = EdgeKeys.holding(255, values)
+    assert made == G._adj["a"]["b"] and lone_digest(made) == 255 and list(made[S1]) == list(EDGE_FIELDS)
+    assert made[S1]["evidence"] == "Two."
+    made["statement/0000000000000001"] = {"predicate": "q"}  # a second key: moved to a dict as usual
+    assert list(made) == [S1, "statement/0000000000000001"] and made[S1]["evidence"] == "Two."
+
+
+@pytest.mark.parametrize("graph", [KGraph, nx.MultiDiGraph])
+def test_field_values_and_predicates_read_what_get_reads(graph):
+    G = graph()
+    sentence = Span("One. Two.") if graph is KGraph else "Two."  # a dict holds the sentence itself
+    G.add_edge("a", "b", key=S1, predicate="mentions", evidence=sentence, start=5, end=9, rule="r")
+    G.add_edge("a", "c", key=S1, predicate="p", confidence=0.5)
+    G.add_edge("a", "c", key=S2, evidence="own sentence", colour="red")
+    G.add_edge("a", "d", key="not-a-statement", predicate="q")
+    for u, v, k in G.edges(keys=True):
+        keyed = G._adj[u][v]
+        assert field_values(keyed, k) == tuple(map(keyed[k].get, EDGE_FIELDS)), (u, v, k)
+    assert field_values(G._adj["a"]["b"], S1) == ("mentions", None, "Two.", 5, 9, "r", None)
+    assert [predicates_of(G._adj["a"][v]) for v in "bcd"] == [["mentions"], ["p", None], ["q"]]
+    with pytest.raises(KeyError):
+        field_values(G._adj["a"]["b"], S2)

@@ -15,11 +15,12 @@ import re
 
 import pyoxigraph as ox
 
+from kg.edges import EDGE_FIELDS
 from kg.rdf import KG_NAMESPACE, PROV, RDF, XSD, encode_id, format_decimal, kg
 from kg.schema import STATEMENT
 
 # what EdgeData/dict a statement's values are read as, in to_triples' triple order
-FIELDS = ("predicate", "paper", "evidence", "start", "end", "rule", "confidence")
+FIELDS = EDGE_FIELDS
 
 # characters pyoxigraph escapes in a string literal (N-Triples and Turtle alike), and surrogates,
 # which it refuses: a literal holding none of them is written between quotes as it is

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.edges import field_values
 from kg.export.forked import ForkedExport, can_fork
 from kg.io import atomic_open, cyclic_gc_paused
 from kg.rdf import base_iri_of, prefixes, triple_cache
@@ -121,7 +122,7 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
         for entry in _subject_index(G, persons):
             if direct and len(entry) == 4:
                 enc, u, v, key = entry
-                items.append((enc, u, v, tuple(map(adj[u][v][key].get, FIELDS))))
+                items.append((enc, u, v, field_values(adj[u][v], key)))
                 size += len(FIELDS) + 2
             else:
                 block = make(entry)

@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.edges import lone_digest, statement_digest, statement_key_of
+from kg.edges import lone_digest, predicates_of, statement_digest, statement_key_of
 from kg.io import cyclic_gc_paused
 from kg.names import name_key
 from kg.rdf.iris import base_iri_of, bnode_stem, encode_id, format_decimal, person_slug
@@ -308,8 +308,7 @@ def _node_block(n, data: dict, s: ox.NamedNode, out_edges: dict, I: _Iris, env: 
             out.append(Triple(s, env["p_match"], V(same)))
     truthy = set()
     for v, keyed in out_edges.items():
-        for edata in keyed.values():
-            p = edata.get("predicate")
+        for p in predicates_of(keyed):
             if p in pred_iri:
                 truthy.add((p, v))
     if truthy:
