@@ -11,7 +11,7 @@ key, moves the pair's edges to a dict of EdgeData, in insertion order, as a dict
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 
 # The attributes every statement edge has, in the order assemble() sets them.
 EDGE_FIELDS = ("predicate", "paper", "evidence", "start", "end", "rule", "confidence")
@@ -337,12 +337,31 @@ def field_values(keyed, key) -> tuple:
     if type(keyed) is EdgeKeys and keyed._more is _DIGEST:
         if key != "statement/%016x" % keyed._key:
             raise KeyError(key)
-        held = keyed
-    else:
-        data = keyed[key]
-        if not isinstance(data, EdgeData):
-            return tuple(map(data.get, EDGE_FIELDS))
-        held = data._held()
+        return _slot_values(keyed)
+    return _values(keyed[key])
+
+
+def edge_values(G) -> Iterator[tuple]:
+    """(u, v, values) for every edge of G, in G.edges order, values as field_values reads them
+    (the page reads every statement so)."""
+    if not G.is_multigraph():
+        for u, v, data in G.edges(data=True):
+            yield u, v, _values(data)
+        return
+    for u, nbrs in G._adj.items():
+        for v, keyed in nbrs.items():
+            if type(keyed) is EdgeKeys and keyed._more is _DIGEST:
+                yield u, v, _slot_values(keyed)
+            else:
+                for data in keyed.values():
+                    yield u, v, _values(data)
+
+
+def _values(data) -> tuple:
+    return _slot_values(data._held()) if isinstance(data, EdgeData) else tuple(map(data.get, EDGE_FIELDS))
+
+
+def _slot_values(held) -> tuple:
     try:
         values = _read_fields(held)
     except AttributeError:  # some field unset

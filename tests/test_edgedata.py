@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from kg.edges import (
-    EDGE_FIELDS, EdgeData, EdgeKeys, EdgeView, Span, field_values, lone_digest, predicates_of, statement_digest,
+    EDGE_FIELDS, EdgeData, EdgeKeys, EdgeView, Span, edge_values, field_values, lone_digest, predicates_of, statement_digest,
 )
 from kg.graph import KGraph
 
@@ -194,6 +194,10 @@ def test_field_values_and_predicates_read_what_get_reads(graph):
         keyed = G._adj[u][v]
         assert field_values(keyed, k) == tuple(map(keyed[k].get, EDGE_FIELDS)), (u, v, k)
     assert field_values(G._adj["a"]["b"], S1) == ("mentions", None, "Two.", 5, 9, "r", None)
+    want = [(u, v, tuple(map(d.get, EDGE_FIELDS))) for u, v, d in G.edges(data=True)]
+    assert list(edge_values(G)) == want and len(want) == 4
+    H = nx.DiGraph(G)  # not a multigraph: each pair's data dict
+    assert list(edge_values(H)) == [(u, v, tuple(map(d.get, EDGE_FIELDS))) for u, v, d in H.edges(data=True)]
     assert [predicates_of(G._adj["a"][v]) for v in "bcd"] == [["mentions"], ["p", None], ["q"]]
     with pytest.raises(KeyError):
         field_values(G._adj["a"]["b"], S2)

@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.edges import edge_values
 from kg.rdf import base_iri_of
 from kg.view import layout
 from kg.schema import ENTITY_TYPES, NODE_TYPES, OTHER_COLOUR, PAPER, PREDICATES, TYPE_COLOURS
@@ -104,19 +105,19 @@ class StatementRows:
 
     def _carried(self):
         index, texts = self._index, self._texts
-        for u, v, d in self._G.edges(data=True):  # the graph's own order: deterministic for one graph
-            iu, iv, paper = index.get(u), index.get(v), d.get("paper")
+        for u, v, values in edge_values(self._G):  # the graph's own order: deterministic for one graph
+            iu, iv, paper = index.get(u), index.get(v), values[1]
             if iu is not None and iv is not None and paper in texts:
-                yield iu, iv, paper, d, str(d.get("predicate", "related")), str(d.get("rule") or "")
+                pred, rule = values[0], values[5]
+                yield iu, iv, paper, values, "related" if pred is None else str(pred), str(rule or "")
 
     def __iter__(self):
-        for iu, iv, paper, d, pred, rule in self._carried():
-            start, end = _offset(d.get("start")), _offset(d.get("end"))
-            evidence = d.get("evidence")
+        for iu, iv, paper, (_, _, evidence, start, end, _, confidence), pred, rule in self._carried():
+            start, end = _offset(start), _offset(end)
             evidence = "" if evidence is None else str(evidence)
             title, abstract = self._texts[paper]
             source = title if start < 0 else abstract[start:end]
-            yield [iu, self._pred_index[pred], iv, self._index[paper], start, end, _number(d.get("confidence")),
+            yield [iu, self._pred_index[pred], iv, self._index[paper], start, end, _number(confidence),
                    self._rules[rule], None if evidence == source else evidence]
 
     def chunks(self, size: int):

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from kg.edges import edge_values
 from kg.schema import NODE_TYPES, PAPER
 
 
@@ -42,7 +43,8 @@ class EntityPapers(Mapping):
         self._G = G
         self._papers = {n for n, t in G.nodes(data="type") if t == PAPER}
         self._read_from: dict[Any, set] = {}
-        for u, v, p in G.edges(data="paper"):
+        for u, v, values in edge_values(G):
+            p = values[1]
             if p in self._papers and p != u and p != v:
                 for x in (u, v):
                     if x not in self._papers:
