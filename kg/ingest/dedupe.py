@@ -176,7 +176,9 @@ class _Group:
 
 def _fixed(tokens: list[str]) -> str:
     """Words titles_near requires to be equal at their position: with digits, or short."""
-    return " ".join(f"{i}={w}" for i, w in enumerate(tokens) if len(w) < 4 or any(c.isdigit() for c in w))
+    # a word of letters only holds no digit: the character test only for the others
+    return " ".join(f"{i}={w}" for i, w in enumerate(tokens)
+                    if len(w) < 4 or not w.isalpha() and any(c.isdigit() for c in w))
 
 
 def _blocks(tokens: list[str], key: str) -> tuple[str, str]:
