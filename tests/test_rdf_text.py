@@ -101,10 +101,25 @@ def test_subject_index_is_the_sorted_entries(graph):
     entries += [(k, u, v, k) for u, v, k in G.edges(keys=True)]
     want = sorted(entries, key=lambda e: e[0])
     assert list(to_triples._subject_index(G)) == want
+    _parts_are_the_index(G, want)
     G.add_edge("method/m1", "method/m2", key=3, predicate="uses")  # not a statement key: the ids' path
     entries.append(("3", "method/m1", "method/m2", 3))
     want = sorted(entries, key=lambda e: e[0])
     assert list(to_triples._subject_index(G)) == want
+    _parts_are_the_index(G, want)
+
+
+def _parts_are_the_index(G, want: list) -> None:
+    """Bounded parts of the index (two processes each write one) are its slices, whatever the
+    bound: before, between, equal to or after the entries' ids."""
+    from kg.rdf import to_triples
+
+    for bound in ("", "3", "method/m3", f"statement/{5:016x}", f"statement/{6:016x}", "statement/g", "zzz"):
+        head = list(to_triples._subject_index(G, stop=bound))
+        tail = list(to_triples._subject_index(G, start=bound))
+        assert head == [e for e in want if e[0] < bound] and head + tail == want, bound
+    assert list(to_triples._subject_index(G, start="method/m2", stop="method/m5")) == [
+        e for e in want if "method/m2" <= e[0] < "method/m5"]
 
 
 @pytest.mark.parametrize("only", ["turtle", "ntriples", "jsonld"])

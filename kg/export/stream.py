@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
+import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
@@ -34,11 +36,16 @@ STREAM_FORMATS = ("turtle", "ntriples", "jsonld")
 # A forked writer copies the graph's pages as it reads them (about the graph's size: 0.7 GB at
 # 100k papers, 137k nodes); from here on (~450k papers) that memory costs more than the minutes.
 FORK_BELOW_NODES = 500_000
+# the share of the statements the forked process writes (the tail of the RDF files) when it also
+# writes GraphML and the page: measured to even the two processes out at 20k and 100k papers;
+# with nothing else to write, it writes half
+TAIL_SHARE_BESIDE = 0.25
 BATCH_TRIPLES = 1000  # measured: small batches are as fast as large ones and stay in the CPU cache
 
 
 def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch_triples: int = BATCH_TRIPLES,
-                  timings: dict[str, float] | None = None) -> None:
+                  timings: dict[str, float] | None = None, start: str | None = None, stop: str | None = None,
+                  then: Callable[[], dict[str, Path]] | None = None, opener=atomic_open) -> None:
     """Turtle, N-Triples and/or JSON-LD (`paths` maps "turtle"/"ntriples"/"jsonld" to files) in
     one pass over the subjects: making the triples in Python is much of the cost, so the files
     share the pass, and a statement's text is made from its edge data without triples
@@ -46,7 +53,14 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
     A batch ends with a subject block, so each batch's Turtle continues the last one's; the
     bytes equal the exporters' own (tests/test_scale.py). `timings`, if given, receives seconds
     per format plus "triples" (making the triples and reading the statements), so each writer's
-    share can be reported."""
+    share can be reported.
+
+    With `start` and/or `stop`, only the subjects whose encoded id is in [start, stop) are written
+    (kg.rdf.to_triples._subject_index): the files' head if `start` is None (the prefixes, the
+    opening of the JSON-LD document), their tail if `stop` is None (its closing). `then`, if
+    given, is called once this part is written and gives the files (format name -> path) of the
+    part that follows, appended before the files are closed (export_streaming has a forked
+    process write the tail). `opener` opens the files (atomic_open: renamed into place when done)."""
     from kg.export.jsonld import JsonLdWriter
     from kg.export.rdf_formats import turtle_body, turtle_header
 
@@ -55,16 +69,19 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
     base = base_iri_of(G)
     prefix_map = prefixes(base)
     with cyclic_gc_paused(), ExitStack() as stack:
-        files = {name: stack.enter_context(atomic_open(path, "w" if name == "jsonld" else "wb"))
+        files = {name: stack.enter_context(opener(path, "w" if name == "jsonld" else "wb"))
                  for name, path in paths.items()}
         ttl, nt, jl = files.get("turtle"), files.get("ntriples"), files.get("jsonld")
         writer = JsonLdWriter(prefix_map) if jl is not None else None
         text = StatementText(base, prefix_map) if ttl is not None or nt is not None else None
         direct = writer is None or writer.fast  # else JSON-LD wants every statement's triples
-        if ttl is not None:
+        if ttl is not None and start is None:
             ttl.write(turtle_header(prefix_map))
         if writer is not None:
-            jl.write(writer.header())
+            if start is None:
+                jl.write(writer.header())
+            else:
+                writer.first = False  # the dataset's subject, the first of all, is in the head
 
         def runs(items: list[tuple]) -> Iterator[tuple[bool, list[tuple]]]:
             """Consecutive items of one kind: (True, statements) or (False, triple blocks)."""
@@ -119,7 +136,7 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
         items: list[tuple] = []
         size = 0
         t0 = clock()
-        for entry in _subject_index(G, persons):
+        for entry in _subject_index(G, persons, start, stop):
             if direct and len(entry) == 4:
                 enc, u, v, key = entry
                 items.append((enc, u, v, field_values(adj[u][v], key)))
@@ -135,10 +152,29 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
                 t0 = clock()
         spent["triples"] += clock() - t0
         flush(items)
-        if writer is not None:
+        if then is not None:
+            for name, part in then().items():
+                _append(part, files[name])
+        if writer is not None and stop is None:
             jl.write(writer.footer())
     if timings is not None:
         timings.update(spent)
+
+
+def _append(part: Path, out) -> None:
+    """The bytes of file `part` after those written to `out` (an open file, text or binary)."""
+    out.flush()
+    with open(part, "rb") as src:
+        try:  # copied by the kernel, where it can
+            while os.copy_file_range(src.fileno(), out.fileno(), 1 << 30):
+                pass
+        except (AttributeError, OSError):  # no such call here, or not between these files
+            shutil.copyfileobj(src, getattr(out, "buffer", out), 1 << 20)
+
+
+def _open_part(path: Path, mode: str):
+    """A part file as atomic_open opens its file, without the rename: the part is appended."""
+    return open(path, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "")
 
 
 def _peak_mb() -> float:
@@ -167,14 +203,35 @@ def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: It
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     others = [exp for exp in chosen if exp.name not in streamed]
-    forked = None
-    if processes > 1 and streamed and others and len(G) < FORK_BELOW_NODES and can_fork():
-        forked, others = ForkedExport(G, out_dir, others), []
+    paths = {name: out_dir / exp.filename for name, exp in streamed.items()}
+    forked = split = None
+    parts: dict[str, Path] = {}
     peak = _peak_mb()
     try:
+        if processes > 1 and streamed and len(G) < FORK_BELOW_NODES and can_fork():
+            # the child writes the files' tail (and the other formats), the parent their head
+            split = "statement/%016x" % int((1 - (TAIL_SHARE_BESIDE if others else 0.5)) * 2 ** 64)
+            for name, path in paths.items():
+                fd, part = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part.tmp", dir=out_dir)
+                os.close(fd)
+                parts[name] = Path(part)
+            tail: dict[str, float] = {}
+
+            def write_tail() -> dict[str, float]:
+                write_streams(G, parts, timings=tail, start=split, opener=_open_part)
+                return tail
+
+            forked, others = ForkedExport(G, out_dir, others, first=write_tail), []
+
+        def then() -> dict[str, Path]:
+            for name, seconds in forked.ready().items():
+                if timings is not None:
+                    timings[name] = timings.get(name, 0.0) + seconds
+            return parts
+
         with triple_cache():
             if streamed:
-                write_streams(G, {name: out_dir / exp.filename for name, exp in streamed.items()}, timings=timings)
+                write_streams(G, paths, timings=timings, stop=split, then=then if forked is not None else None)
                 if peaks is not None:
                     peak, peaks["+".join(streamed)] = _peak_mb(), _peak_mb() - peak
             for exp in others:
@@ -188,6 +245,9 @@ def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: It
         if forked is not None:
             forked.cancel()
         raise
+    finally:
+        for part in parts.values():
+            part.unlink(missing_ok=True)
     if forked is not None:
         result = forked.join()
         if timings is not None:

@@ -6,6 +6,7 @@ of the graph, so kg.export.stream serializes the blocks as they are made instead
 """
 from __future__ import annotations
 
+import bisect
 import contextvars
 import hashlib
 import heapq
@@ -82,10 +83,13 @@ def person_ids(G: nx.MultiDiGraph) -> dict[str, str]:
     return out
 
 
-def _subject_index(G: nx.MultiDiGraph, persons: dict[str, str] | None = None) -> Iterator[tuple]:
+def _subject_index(G: nx.MultiDiGraph, persons: dict[str, str] | None = None, start: str | None = None,
+                   stop: str | None = None) -> Iterator[tuple]:
     """(encoded id, node), (encoded id, author name, None) and (encoded id, u, v, key) in the
     order graph_triples sorts its blocks: by subject IRI, and all IRIs share the base, so by
-    encoded id (stable sort, same insertion order: dataset, nodes, persons, edges).
+    encoded id (stable sort, same insertion order: dataset, nodes, persons, edges). With `start`
+    and/or `stop`, only the entries whose encoded id is in [start, stop) (two processes each
+    write a part of the files: kg.export.stream).
 
     The statements are most entries (11M edges at 1M papers): they are not held as tuples (~88
     bytes each with the sort) but in columns (_edge_entries), each tuple made as it is read."""
@@ -94,11 +98,16 @@ def _subject_index(G: nx.MultiDiGraph, persons: dict[str, str] | None = None) ->
     persons = person_ids(G) if persons is None else persons
     index.extend((enc, name, None) for name, enc in persons.items())
     index.sort(key=itemgetter(0))
-    return heapq.merge(index, _edge_entries(G), key=itemgetter(0))  # ties: the nodes' entries first
+    if start is not None or stop is not None:
+        index = [e for e in index if (start is None or start <= e[0]) and (stop is None or e[0] < stop)]
+    # ties: the nodes' entries first
+    return heapq.merge(index, _edge_entries(G, start=start, stop=stop), key=itemgetter(0))
 
 
-def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
-    """(encoded id, u, v, key) of every edge, sorted by encoded id (stable: ties in G.edges order)."""
+def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16, start: str | None = None,
+                  stop: str | None = None) -> Iterator[tuple]:
+    """(encoded id, u, v, key) of every edge (whose encoded id is in [start, stop)), sorted by
+    encoded id (stable: ties in G.edges order)."""
     import numpy as np  # kg.rdf loads without it
 
     nodes = list(G.nodes)
@@ -108,8 +117,12 @@ def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
         del number  # not held through the pass (a million nodes: ~80 MB)
         us, vs, digests = columns
         order = np.argsort(np.frombuffer(digests, dtype=np.uint64), kind="stable")
-        for start in range(0, len(order), chunk):
-            for j in order[start:start + chunk].tolist():
+        # the keys sort as their digests: the bounds are found by bisection
+        key_at = lambda i: statement_key_of(digests[order[i]])  # noqa: E731
+        lo = 0 if start is None else bisect.bisect_left(range(len(order)), start, key=key_at)
+        hi = len(order) if stop is None else bisect.bisect_left(range(len(order)), stop, key=key_at)
+        for at in range(lo, hi, chunk):
+            for j in order[at:min(at + chunk, hi)].tolist():
                 key = statement_key_of(digests[j])
                 yield key, nodes[us[j]], nodes[vs[j]], key
         return
@@ -128,10 +141,11 @@ def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16) -> Iterator[tuple]:
                 vs.append(iv)
     del number
     order = np.argsort(np.array(ids, dtype=object), kind="stable")
-    for start in range(0, len(order), chunk):
-        for j in order[start:start + chunk].tolist():
+    for at in range(0, len(order), chunk):
+        for j in order[at:at + chunk].tolist():
             enc = ids[j]
-            yield enc, nodes[us[j]], nodes[vs[j]], odd.get(j, enc)
+            if (start is None or start <= enc) and (stop is None or enc < stop):
+                yield enc, nodes[us[j]], nodes[vs[j]], odd.get(j, enc)
 
 
 def _statement_columns(G: nx.MultiDiGraph, number: dict) -> tuple[array, array, array] | None:
