@@ -189,10 +189,13 @@ def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: It
     pass (write_streams). `peaks`, if given, receives per step how many MB it raised the process's
     peak resident memory (for benchmarks/bench_build.py).
 
-    With `processes` > 1 and a graph of fewer than FORK_BELOW_NODES nodes, the other formats
-    (GraphML, the page) are written by a forked second process during the pass (same bytes);
-    their `peaks` are then what they raised that process's private memory, and
-    peaks["export process"] its private memory at most."""
+    With `processes` > 1 and a graph of fewer than FORK_BELOW_NODES nodes, a forked second
+    process writes the tail of the streamed files (the statements from a key on: a share of
+    TAIL_SHARE_BESIDE of them, half if it writes nothing else), appended to the parent's head
+    before the files are renamed into place, then the other formats (GraphML, the page); same
+    bytes. `timings` then sum both processes' seconds per format; the other formats' `peaks` are
+    what they raised that process's private memory, and peaks["export process"] its private
+    memory at most."""
     from kg.export import exporters, get_exporter, jsonld, rdf_formats
 
     chosen = list(exporters().values()) if formats is None else [get_exporter(f) for f in formats]
