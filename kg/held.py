@@ -10,9 +10,11 @@ lean, about a quarter of that.
 """
 from __future__ import annotations
 
+import dataclasses
+from operator import attrgetter
 from typing import Iterable
 
-from kg.records import Claim, Evidence, Extraction, Paper
+from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
 
 class Shared:
@@ -117,17 +119,21 @@ class Lean:
             if fields[i] is True:
                 at = (fields[i - 2], fields[i - 1])
                 fields[i] = titles.get(at) or titles.setdefault(at, Evidence(paper.title, *at))
-        mentions = tuple(self._mentions.setdefault(m, m) for m in mentions)
+        known = self._mentions
+        mentions = tuple(known.get(m) or known.setdefault(m, Mention(*m)) for m in mentions)
         return Extraction(paper.id, mentions, Claims(paper.abstract, fields), tuple(value(u) for u in code_urls))
 
 
+_mention_values = attrgetter(*(f.name for f in dataclasses.fields(Mention)))
+
+
 def to_wire(ex: Extraction, paper: Paper) -> tuple:
-    """`ex`, extracted from `paper`, as plain values: (paper id, mentions, claims as one flat
-    tuple of Claims.WIDTH fields each, code urls), the evidence field None for a sentence that is
-    its span of the abstract, True for the title, else the Evidence. A worker sends this back:
-    unpickling it costs a tenth of the records' (no record is made: 12 against 124 us an
-    extraction), its pickle is half the size, and it sends no copy of a sentence that is its
-    span or the title."""
+    """`ex`, extracted from `paper`, as plain values: (paper id, mentions as tuples of their
+    fields, claims as one flat tuple of Claims.WIDTH fields each, code urls), the evidence field
+    None for a sentence that is its span of the abstract, True for the title, else the Evidence.
+    A worker sends this back: unpickling it makes no record (the build process makes one
+    Mention per distinct mention), its pickle is half the records' size, and it sends no copy of
+    a sentence that is its span or the title."""
     abstract, title = paper.abstract, paper.title
     evidence: dict = {}  # id of an extracted Evidence -> its field (claims of one sentence share it)
     fields: list = []
@@ -142,4 +148,4 @@ def to_wire(ex: Extraction, paper: Paper) -> tuple:
             else:
                 evidence[key] = ev
         fields += (c.subject, c.predicate, c.object, ev.start, ev.end, evidence[key], c.rule, c.confidence)
-    return ex.paper_id, ex.mentions, tuple(fields), ex.code_urls
+    return ex.paper_id, tuple(map(_mention_values, ex.mentions)), tuple(fields), ex.code_urls
