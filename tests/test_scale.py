@@ -225,8 +225,8 @@ def test_streaming_export_identical(which, fixture_graph, synth, tmp_path):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked export is Linux only")
 def test_forked_export_same_files_and_its_errors_raised(synth, tmp_path, monkeypatch):
-    """With processes=2, GraphML, the page and the tail of the RDF files come from a forked
-    process during the RDF pass: the same files as one process writes, their timings and memory
+    """With processes=2, GraphML, the page and slices of the RDF files come from a forked process
+    during the RDF pass: the same files as one process writes, their timings and memory
     reported; an error in the child (in either part of its work) is raised in the parent as its
     own kind, and an error in the parent stops the child, neither leaving a temporary file."""
     import kg.export.stream as stream
@@ -251,22 +251,27 @@ def test_forked_export_same_files_and_its_errors_raised(synth, tmp_path, monkeyp
     (tmp_path / "bad2" / "graph.nt").mkdir()  # now the parent fails, the child is stopped
     with pytest.raises(OSError):
         export_streaming(G, tmp_path / "bad2", formats, processes=2)
+    # the forked process writes every slice of the RDF files but the first (this one takes none
+    # after it), or fails writing them: the same bytes, or its error raised here and no file
+    monkeypatch.setattr(stream.Slices, "take_front", lambda self, i: False)
+    most = export_streaming(G, tmp_path / "theirs", formats, processes=2)
+    assert [p.read_bytes() for p in most] == [p.read_bytes() for p in one]
     real_write = stream.write_streams
 
-    def tail_fails(G, paths, *args, start=None, **kwargs):
-        if start is not None:  # the forked process's part of the RDF files
+    def slice_fails(G, paths, *args, start=None, **kwargs):
+        if start is not None:  # a slice of the forked process
             raise OSError(28, "No space left on device", str(next(iter(paths.values()))))
         return real_write(G, paths, *args, start=start, **kwargs)
 
-    monkeypatch.setattr(stream, "write_streams", tail_fails)
+    monkeypatch.setattr(stream, "write_streams", slice_fails)
     with pytest.raises(OSError) as err:
         export_streaming(G, tmp_path / "bad3", formats, processes=2)
-    assert err.value.errno == 28 and ".part.tmp" in str(err.value.filename)
+    assert err.value.errno == 28 and ".part" in str(err.value.filename)
     assert not (tmp_path / "bad3" / "graph.ttl").exists()  # the RDF files are whole or not there
-    monkeypatch.setattr(stream, "write_streams", real_write)
-    for folder in ("bad", "bad2", "bad3"):
+    monkeypatch.undo()
+    for folder in ("bad", "bad2", "bad3", "theirs"):
         assert not [p for p in (tmp_path / folder).iterdir() if p.name.endswith(".tmp")]
-    rdf_only = export_streaming(G, tmp_path / "rdf", ["ttl", "jsonld"], processes=2)  # the child writes half
+    rdf_only = export_streaming(G, tmp_path / "rdf", ["ttl", "jsonld"], processes=2)
     assert [p.read_bytes() for p in rdf_only] == [one[0].read_bytes(), one[2].read_bytes()]
     monkeypatch.setattr(stream, "FORK_BELOW_NODES", len(G))  # a bigger graph: one process
     peaks = {}

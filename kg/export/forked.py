@@ -37,42 +37,36 @@ def private_mb() -> float | None:
 
 class ForkedExport:
     """`exporters` writing `G` to `out_dir` in a forked child, started on construction; join()
-    waits for it and returns {"timings": {name: s}, "peaks": {name: MB}, "private_mb": MB}.
-    `first`, if given, runs in the child before the exporters, and ready() waits for it alone
-    and returns what it returned (a JSON value): the parent can use its files while the child
-    goes on."""
+    waits for it and returns {"timings": {name: s}, "peaks": {name: MB}, "private_mb": MB,
+    "after": what `after` returned}. `after`, if given, runs in the child once the exporters
+    are done (kg.export.stream has it write what is left of the RDF files); it returns a JSON
+    value."""
 
-    def __init__(self, G: nx.MultiDiGraph, out_dir: Path, exporters: list, first: Callable[[], object] | None = None) -> None:
+    def __init__(self, G: nx.MultiDiGraph, out_dir: Path, exporters: list, after: Callable[[], object] | None = None) -> None:
         read, write = os.pipe()
-        ready_read, ready_write = os.pipe() if first is not None else (None, None)
         sys.stdout.flush()
         sys.stderr.flush()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
             os.close(read)
-            if ready_read is not None:
-                os.close(ready_read)
-            _run_child(G, out_dir, exporters, write, first, ready_write)
+            _run_child(G, out_dir, exporters, write, after)
         os.close(write)
-        if ready_write is not None:
-            os.close(ready_write)
-        self._read, self._ready = read, ready_read
-
-    def ready(self):
-        """What `first` returned, once it is done; its error raised here."""
-        fd, self._ready = self._ready, None
-        with os.fdopen(fd, encoding="utf-8") as fh:
-            text = fh.read()
-        return _checked(text, "the export process ended before its first part was written")["result"]
+        self._read = read
 
     def join(self) -> dict:
-        if self._ready is not None:
-            os.close(self._ready)
-            self._ready = None
         with os.fdopen(self._read, encoding="utf-8") as fh:
             text = fh.read()
         _, status = os.waitpid(self.pid, 0)
-        return _checked(text, f"the export process ended with status {status} and no result")
+        try:
+            result = json.loads(text)
+        except ValueError:
+            raise RuntimeError(f"the export process ended with status {status} and no result") from None
+        error = result.get("error")
+        if error is not None:
+            if error["errno"] is not None:
+                raise OSError(error["errno"], error["strerror"], error["filename"])
+            raise RuntimeError(f"{error['type']}: {error['message']}")
+        return result
 
     def cancel(self) -> None:
         """Stop the child (its atomic writes remove their temporary files) and reap it."""
@@ -86,46 +80,12 @@ class ForkedExport:
             pass
 
 
-def _checked(text: str, silent: str) -> dict:
-    """The child's message, or its error raised (an OSError as an OSError)."""
-    try:
-        result = json.loads(text)
-    except ValueError:
-        raise RuntimeError(silent) from None
-    error = result.get("error")
-    if error is not None:
-        if error["errno"] is not None:
-            raise OSError(error["errno"], error["strerror"], error["filename"])
-        raise RuntimeError(f"{error['type']}: {error['message']}")
-    return result
-
-
-def _error(exc: BaseException) -> dict:
-    return {"error": {"type": type(exc).__name__, "message": str(exc), "errno": getattr(exc, "errno", None),
-                      "strerror": getattr(exc, "strerror", None),
-                      "filename": str(exc.filename) if getattr(exc, "filename", None) is not None else None}}
-
-
-def _send(fd: int, message: dict) -> None:
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(message, fh)
-
-
-def _run_child(G: nx.MultiDiGraph, out_dir: Path, exporters: list, write: int, first, ready: int | None) -> None:
+def _run_child(G: nx.MultiDiGraph, out_dir: Path, exporters: list, write: int, after) -> None:
     status = 1
     try:
         # a collection would write to every object's header, copying every page of the graph
         gc.disable()
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        if first is not None:
-            try:
-                message = {"result": first()}
-            except BaseException as exc:
-                message = _error(exc)
-            fd, ready = ready, None
-            _send(fd, message)
-            if "error" in message:
-                raise RuntimeError("first part failed")  # the parent raises the error sent
         result: dict = {"timings": {}, "peaks": {}}
         most = before = private_mb()
         for exp in exporters:
@@ -136,13 +96,15 @@ def _run_child(G: nx.MultiDiGraph, out_dir: Path, exporters: list, write: int, f
             if now is not None:
                 result["peaks"][exp.name], before, most = now - before, now, max(most, now)
         result["private_mb"] = most
+        result["after"] = after() if after is not None else None
         status = 0
     except BaseException as exc:  # the parent raises it
-        result = _error(exc)
+        result = {"error": {"type": type(exc).__name__, "message": str(exc), "errno": getattr(exc, "errno", None),
+                            "strerror": getattr(exc, "strerror", None),
+                            "filename": str(exc.filename) if getattr(exc, "filename", None) is not None else None}}
     finally:
         try:
-            if ready is not None:
-                os.close(ready)
-            _send(write, result)
+            with os.fdopen(write, "w", encoding="utf-8") as fh:
+                json.dump(result, fh)
         finally:
             os._exit(status)

@@ -12,10 +12,12 @@ replaced exporter is honoured); the bytes are the same (tests/test_scale.py chec
 """
 from __future__ import annotations
 
+import mmap
+import multiprocessing
 import os
 import resource
 import shutil
-import tempfile
+import struct
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,23 +31,24 @@ from kg.export.forked import ForkedExport, can_fork
 from kg.io import atomic_open, cyclic_gc_paused
 from kg.rdf import base_iri_of, prefixes, triple_cache
 from kg.export.rdf_text import FIELDS, StatementText
-from kg.rdf.to_triples import _subject_index, block_maker, person_ids
+from kg.rdf.to_triples import SubjectIndex, block_maker
 
 
 STREAM_FORMATS = ("turtle", "ntriples", "jsonld")
 # A forked writer copies the graph's pages as it reads them (about the graph's size: 0.7 GB at
 # 100k papers, 137k nodes); from here on (~450k papers) that memory costs more than the minutes.
 FORK_BELOW_NODES = 500_000
-# the share of the statements the forked process writes (the tail of the RDF files) when it also
-# writes GraphML and the page: measured to even the two processes out at 20k and 100k papers;
-# with nothing else to write, it writes half
-TAIL_SHARE_BESIDE = 0.25
+# the RDF files are cut in this many slices of the statements' key digests: the build process
+# writes them from the front, the forked one (its other formats done) from the back, until they
+# meet, so the two end together within a slice whatever each one's speed
+SLICES = 32
 BATCH_TRIPLES = 1000  # measured: small batches are as fast as large ones and stay in the CPU cache
 
 
 def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch_triples: int = BATCH_TRIPLES,
                   timings: dict[str, float] | None = None, start: str | None = None, stop: str | None = None,
-                  then: Callable[[], dict[str, Path]] | None = None, opener=atomic_open) -> None:
+                  slices: "Slices | None" = None, then: Callable[[int], list[tuple[str, Path]]] | None = None,
+                  opener=atomic_open, index: SubjectIndex | None = None) -> None:
     """Turtle, N-Triples and/or JSON-LD (`paths` maps "turtle"/"ntriples"/"jsonld" to files) in
     one pass over the subjects: making the triples in Python is much of the cost, so the files
     share the pass, and a statement's text is made from its edge data without triples
@@ -56,11 +59,12 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
     share can be reported.
 
     With `start` and/or `stop`, only the subjects whose encoded id is in [start, stop) are written
-    (kg.rdf.to_triples._subject_index): the files' head if `start` is None (the prefixes, the
-    opening of the JSON-LD document), their tail if `stop` is None (its closing). `then`, if
-    given, is called once this part is written and gives the files (format name -> path) of the
-    part that follows, appended before the files are closed (export_streaming has a forked
-    process write the tail). `opener` opens the files (atomic_open: renamed into place when done)."""
+    (kg.rdf.to_triples._subject_index): the prefixes and the opening of the JSON-LD document if
+    `start` is None, its closing if `stop` is None. With `slices` (Slices, shared with a forked
+    process that takes them from the back), each slice is taken before it is written; at the
+    first the other process has, `then(i)` gives the files (format name, path) it wrote of slices
+    i and on, in order, appended before the files are closed. `opener` opens the files
+    (atomic_open: renamed into place when done). `index`: G's SubjectIndex, if already made."""
     from kg.export.jsonld import JsonLdWriter
     from kg.export.rdf_formats import turtle_body, turtle_header
 
@@ -130,13 +134,29 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
                 jl.write("".join(out))
                 spent["jsonld"] += clock() - t0
 
-        persons = person_ids(G)
-        make = block_maker(G, persons)
+        index = SubjectIndex(G) if index is None else index
+        make = block_maker(G, index.persons)
         adj = G._adj
         items: list[tuple] = []
         size = 0
         t0 = clock()
-        for entry in _subject_index(G, persons, start, stop):
+        bounds = slices.bounds if slices is not None else []
+        at = 0  # the slice being written (the first is this process's)
+        theirs = None  # the first slice the other process took
+
+        def take_up_to(enc: str | None) -> bool:
+            """Take the slices up to the one holding `enc` (None: all); False at one taken already."""
+            nonlocal at, theirs
+            while at < len(bounds) and (enc is None or enc >= bounds[at]):
+                if not slices.take_front(at + 1):
+                    theirs = at + 1
+                    return False
+                at += 1
+            return True
+
+        for entry in index.entries(start, stop):
+            if bounds and not take_up_to(entry[0]):
+                break
             if direct and len(entry) == 4:
                 enc, u, v, key = entry
                 items.append((enc, u, v, field_values(adj[u][v], key)))
@@ -152,13 +172,76 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
                 t0 = clock()
         spent["triples"] += clock() - t0
         flush(items)
-        if then is not None:
-            for name, part in then().items():
+        if bounds and theirs is None:
+            take_up_to(None)  # the slices after the last subject, empty: taken so the end is written once
+        if theirs is not None:
+            for name, part in then(theirs):
                 _append(part, files[name])
-        if writer is not None and stop is None:
+        elif writer is not None and stop is None:
             jl.write(writer.footer())
     if timings is not None:
         timings.update(spent)
+
+
+class Slices:
+    """The subjects cut in `count` slices at statement keys (the first slice also holds every
+    subject before the statements, the last every one after them), taken by two processes, one
+    from each end: the state is in memory shared with a forked child."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.bounds = ["statement/%016x" % (i * 2 ** 64 // count) for i in range(1, count)]
+        self._state = mmap.mmap(-1, 16)  # anonymous and shared: a forked child sees the same pages
+        self._lock = multiprocessing.get_context("fork").Lock()
+        self._store(1, count)  # the build process has slice 0; nobody has taken from the back yet
+        self._pid = os.getpid()
+
+    def _store(self, front: int, back: int) -> None:
+        self._state[:16] = struct.pack("qq", front, back)
+
+    def _load(self) -> tuple[int, int]:
+        return struct.unpack("qq", self._state[:16])
+
+    def take_front(self, i: int) -> bool:
+        """Slice i for the front process, unless the other took it."""
+        with self._lock:
+            front, back = self._load()
+            if i >= back:
+                return False
+            self._store(max(front, i + 1), back)
+            return True
+
+    def take_back(self) -> int | None:
+        """The last slice nobody has, for the back process (None when they have met)."""
+        with self._lock:
+            front, back = self._load()
+            if back <= front:
+                return None
+            self._store(front, back - 1)
+            return back - 1
+
+    def range(self, i: int) -> tuple[str | None, str | None]:
+        return (self.bounds[i - 1] if i else None), (self.bounds[i] if i < len(self.bounds) else None)
+
+    def part(self, path: Path, i: int) -> Path:
+        """Where the back process writes slice i of file `path` (a name atomic_open clears if the
+        build process dies)."""
+        return path.with_name(f".{path.name}.{self._pid}.part{i:03d}.tmp")
+
+
+def _write_slices(G: nx.MultiDiGraph, paths: dict[str, Path], slices: Slices) -> dict[str, float]:
+    """In the forked process: the slices it takes, each into part files; seconds per format."""
+    spent: dict[str, float] = {}
+    index = None  # made for the first slice taken, used for all
+    while (i := slices.take_back()) is not None:
+        start, stop = slices.range(i)
+        seconds: dict[str, float] = {}
+        index = SubjectIndex(G) if index is None else index
+        write_streams(G, {name: slices.part(path, i) for name, path in paths.items()}, timings=seconds,
+                      start=start, stop=stop, opener=_open_part, index=index)
+        for name, x in seconds.items():
+            spent[name] = spent.get(name, 0.0) + x
+    return spent
 
 
 def _append(part: Path, out) -> None:
@@ -190,10 +273,9 @@ def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: It
     peak resident memory (for benchmarks/bench_build.py).
 
     With `processes` > 1 and a graph of fewer than FORK_BELOW_NODES nodes, a forked second
-    process writes the tail of the streamed files (the statements from a key on: a share of
-    TAIL_SHARE_BESIDE of them, half if it writes nothing else), appended to the parent's head
-    before the files are renamed into place, then the other formats (GraphML, the page); same
-    bytes. `timings` then sum both processes' seconds per format; the other formats' `peaks` are
+    process writes the other formats (GraphML, the page), then takes slices of the streamed
+    files from their end (Slices) while this one writes them from the start; its slices are
+    appended before the files are renamed into place. Same bytes. `timings` then sum both processes' seconds per format; the other formats' `peaks` are
     what they raised that process's private memory, and peaks["export process"] its private
     memory at most."""
     from kg.export import exporters, get_exporter, jsonld, rdf_formats
@@ -207,34 +289,22 @@ def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: It
     out_dir.mkdir(parents=True, exist_ok=True)
     others = [exp for exp in chosen if exp.name not in streamed]
     paths = {name: out_dir / exp.filename for name, exp in streamed.items()}
-    forked = split = None
-    parts: dict[str, Path] = {}
+    forked = slices = None
+    joined: dict = {}  # the forked process's result
     peak = _peak_mb()
     try:
         if processes > 1 and streamed and len(G) < FORK_BELOW_NODES and can_fork():
-            # the child writes the files' tail (and the other formats), the parent their head
-            split = "statement/%016x" % int((1 - (TAIL_SHARE_BESIDE if others else 0.5)) * 2 ** 64)
-            for name, path in paths.items():
-                fd, part = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part.tmp", dir=out_dir)
-                os.close(fd)
-                parts[name] = Path(part)
-            tail: dict[str, float] = {}
+            # the child writes the other formats, then takes slices of the RDF files from the back
+            slices = Slices(SLICES)
+            forked, others = ForkedExport(G, out_dir, others, after=lambda: _write_slices(G, paths, slices)), []
 
-            def write_tail() -> dict[str, float]:
-                write_streams(G, parts, timings=tail, start=split, opener=_open_part)
-                return tail
-
-            forked, others = ForkedExport(G, out_dir, others, first=write_tail), []
-
-        def then() -> dict[str, Path]:
-            for name, seconds in forked.ready().items():
-                if timings is not None:
-                    timings[name] = timings.get(name, 0.0) + seconds
-            return parts
+        def then(first: int) -> list[tuple[str, Path]]:
+            joined.update(forked.join())
+            return [(name, slices.part(path, i)) for i in range(first, slices.count) for name, path in paths.items()]
 
         with triple_cache():
             if streamed:
-                write_streams(G, paths, timings=timings, stop=split, then=then if forked is not None else None)
+                write_streams(G, paths, timings=timings, slices=slices, then=then)
                 if peaks is not None:
                     peak, peaks["+".join(streamed)] = _peak_mb(), _peak_mb() - peak
             for exp in others:
@@ -244,17 +314,22 @@ def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: It
                     timings[exp.name] = time.perf_counter() - start
                 if peaks is not None:
                     peak, peaks[exp.name] = _peak_mb(), _peak_mb() - peak
+        if forked is not None and not joined:  # this process wrote every slice
+            joined.update(forked.join())
     except BaseException:
-        if forked is not None:
+        if forked is not None and not joined:
             forked.cancel()
         raise
     finally:
-        for part in parts.values():
-            part.unlink(missing_ok=True)
+        if slices is not None:
+            for i in range(slices.count):
+                for path in paths.values():
+                    slices.part(path, i).unlink(missing_ok=True)
     if forked is not None:
-        result = forked.join()
         if timings is not None:
-            timings.update(result["timings"])
+            for name, seconds in joined["after"].items():
+                timings[name] = timings.get(name, 0.0) + seconds
+            timings.update(joined["timings"])
         if peaks is not None:
-            peaks.update(result["peaks"], **{"export process": result["private_mb"]})
+            peaks.update(joined["peaks"], **{"export process": joined["private_mb"]})
     return [out_dir / exp.filename for exp in chosen]

@@ -85,67 +85,78 @@ def person_ids(G: nx.MultiDiGraph) -> dict[str, str]:
 
 def _subject_index(G: nx.MultiDiGraph, persons: dict[str, str] | None = None, start: str | None = None,
                    stop: str | None = None) -> Iterator[tuple]:
-    """(encoded id, node), (encoded id, author name, None) and (encoded id, u, v, key) in the
-    order graph_triples sorts its blocks: by subject IRI, and all IRIs share the base, so by
-    encoded id (stable sort, same insertion order: dataset, nodes, persons, edges). With `start`
-    and/or `stop`, only the entries whose encoded id is in [start, stop) (two processes each
-    write a part of the files: kg.export.stream).
+    """SubjectIndex(G, persons).entries(start, stop)."""
+    return SubjectIndex(G, persons).entries(start, stop)
+
+
+class SubjectIndex:
+    """`entries()`: (encoded id, node), (encoded id, author name, None) and (encoded id, u, v,
+    key) in the order graph_triples sorts its blocks: by subject IRI, and all IRIs share the
+    base, so by encoded id (stable sort, same insertion order: dataset, nodes, persons, edges).
+    `entries(start, stop)`: only those whose encoded id is in [start, stop) (kg.export.stream
+    writes slices of the files in two processes, from one index).
 
     The statements are most entries (11M edges at 1M papers): they are not held as tuples (~88
-    bytes each with the sort) but in columns (_edge_entries), each tuple made as it is read."""
-    index: list[tuple] = [("",)]
-    index.extend((encode_id(str(n)), n) for n in G.nodes)
-    persons = person_ids(G) if persons is None else persons
-    index.extend((enc, name, None) for name, enc in persons.items())
-    index.sort(key=itemgetter(0))
-    if start is not None or stop is not None:
-        index = [e for e in index if (start is None or start <= e[0]) and (stop is None or e[0] < stop)]
-    # ties: the nodes' entries first
-    return heapq.merge(index, _edge_entries(G, start=start, stop=stop), key=itemgetter(0))
+    bytes each with the sort) but in columns, each tuple made as it is read."""
 
+    def __init__(self, G: nx.MultiDiGraph, persons: dict[str, str] | None = None) -> None:
+        import numpy as np  # kg.rdf loads without it
 
-def _edge_entries(G: nx.MultiDiGraph, chunk: int = 1 << 16, start: str | None = None,
-                  stop: str | None = None) -> Iterator[tuple]:
-    """(encoded id, u, v, key) of every edge (whose encoded id is in [start, stop)), sorted by
-    encoded id (stable: ties in G.edges order)."""
-    import numpy as np  # kg.rdf loads without it
+        index: list[tuple] = [("",)]
+        index.extend((encode_id(str(n)), n) for n in G.nodes)
+        self.persons = persons = person_ids(G) if persons is None else persons
+        index.extend((enc, name, None) for name, enc in persons.items())
+        index.sort(key=itemgetter(0))
+        self._index = index
+        self._nodes = nodes = list(G.nodes)
+        number = {n: i for i, n in enumerate(nodes)}
+        columns = _statement_columns(G, number)
+        if columns is not None:  # a statement key is its own encoded id, and sorts as its digest
+            self._us, self._vs, self._digests = columns
+            self._ids = self._odd = None
+            self._order = np.argsort(np.frombuffer(self._digests, dtype=np.uint64), kind="stable")
+            return
+        us, vs, ids = array("i"), array("i"), []
+        odd: dict[int, object] = {}  # edge number -> key, for a key that is not its own encoded id
+        for u, nbrs in G._adj.items():
+            iu = number[u]
+            for v, keyed in nbrs.items():
+                iv = number[v]
+                for k in keyed:
+                    enc = encode_id(str(k))
+                    if enc is not k:
+                        odd[len(ids)] = k
+                    ids.append(enc)
+                    us.append(iu)
+                    vs.append(iv)
+        self._us, self._vs, self._ids, self._odd, self._digests = us, vs, ids, odd, None
+        self._order = np.argsort(np.array(ids, dtype=object), kind="stable")
 
-    nodes = list(G.nodes)
-    number = {n: i for i, n in enumerate(nodes)}
-    columns = _statement_columns(G, number)
-    if columns is not None:  # a statement key is its own encoded id, and sorts as its digest
-        del number  # not held through the pass (a million nodes: ~80 MB)
-        us, vs, digests = columns
-        order = np.argsort(np.frombuffer(digests, dtype=np.uint64), kind="stable")
-        # the keys sort as their digests: the bounds are found by bisection
-        key_at = lambda i: statement_key_of(digests[order[i]])  # noqa: E731
-        lo = 0 if start is None else bisect.bisect_left(range(len(order)), start, key=key_at)
-        hi = len(order) if stop is None else bisect.bisect_left(range(len(order)), stop, key=key_at)
-        for at in range(lo, hi, chunk):
-            for j in order[at:min(at + chunk, hi)].tolist():
-                key = statement_key_of(digests[j])
-                yield key, nodes[us[j]], nodes[vs[j]], key
-        return
-    us, vs, ids = array("i"), array("i"), []
-    odd: dict[int, object] = {}  # edge number -> key, for a key that is not its own encoded id
-    for u, nbrs in G._adj.items():
-        iu = number[u]
-        for v, keyed in nbrs.items():
-            iv = number[v]
-            for k in keyed:
-                enc = encode_id(str(k))
-                if enc is not k:
-                    odd[len(ids)] = k
-                ids.append(enc)
-                us.append(iu)
-                vs.append(iv)
-    del number
-    order = np.argsort(np.array(ids, dtype=object), kind="stable")
-    for at in range(0, len(order), chunk):
-        for j in order[at:at + chunk].tolist():
-            enc = ids[j]
-            if (start is None or start <= enc) and (stop is None or enc < stop):
-                yield enc, nodes[us[j]], nodes[vs[j]], odd.get(j, enc)
+    def entries(self, start: str | None = None, stop: str | None = None) -> Iterator[tuple]:
+        index = self._index
+        if start is not None or stop is not None:
+            index = [e for e in index if (start is None or start <= e[0]) and (stop is None or e[0] < stop)]
+        # ties: the nodes' entries first
+        return heapq.merge(index, self._edge_entries(start, stop), key=itemgetter(0))
+
+    def _edge_entries(self, start: str | None, stop: str | None, chunk: int = 1 << 16) -> Iterator[tuple]:
+        """(encoded id, u, v, key) of the edges whose encoded id is in [start, stop), sorted by
+        encoded id (stable: ties in G.edges order)."""
+        nodes, us, vs, order, digests, ids = self._nodes, self._us, self._vs, self._order, self._digests, self._ids
+        enc_of = (lambda j: statement_key_of(digests[j])) if digests is not None else ids.__getitem__
+        at = range(len(order))  # the bounds found by bisection: the entries are sorted
+        lo = 0 if start is None else bisect.bisect_left(at, start, key=lambda i: enc_of(order[i]))
+        hi = len(order) if stop is None else bisect.bisect_left(at, stop, key=lambda i: enc_of(order[i]))
+        for first in range(lo, hi, chunk):
+            rows = order[first:min(first + chunk, hi)].tolist()
+            if digests is not None:
+                for j in rows:
+                    key = statement_key_of(digests[j])
+                    yield key, nodes[us[j]], nodes[vs[j]], key
+            else:
+                for j in rows:
+                    enc = ids[j]
+                    yield enc, nodes[us[j]], nodes[vs[j]], self._odd.get(j, enc)
 
 
 def _statement_columns(G: nx.MultiDiGraph, number: dict) -> tuple[array, array, array] | None:
