@@ -136,7 +136,7 @@ def main() -> None:
               help="Comma-separated export formats, by name or extension (default: every registered one).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Extraction processes (local engine; 2 or more also write GraphML, the page and part of the RDF files in a second process beside the RDF export) or LocalCluster workers (dask engine without --scheduler).")
+              help="Extraction processes (local engine; 2 or more also write GraphML, the page and slices of the RDF files in a second process beside the RDF export) or LocalCluster workers (dask engine without --scheduler).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where extraction runs: local processes, or a Dask distributed cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
