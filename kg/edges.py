@@ -163,7 +163,11 @@ class EdgeData(MutableMapping):
 
     def items(self) -> list:
         h = self._held()
-        items = [(k, self[k]) for k in EDGE_FIELDS if hasattr(h, k)]
+        items = []
+        for k in EDGE_FIELDS:  # each slot read once (writers read every edge's items)
+            value = getattr(h, k, _UNSET)
+            if value is not _UNSET:
+                items.append((k, value.text[h.start:h.end] if type(value) is Span else value))
         return items + list(h._extra.items()) if h._extra else items
 
     def values(self) -> list:
