@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         result = child(args.child, int(args.workers), [f for f in args.formats.split(",") if f], args.extractor,
                        args.state, args.out)
-        print(json.dumps(result))
-        return
+        print(json.dumps(result), flush=True)
+        os._exit(0)  # as `kg build` (kg.cli.run) ends: without freeing the graph object by object
 
     args.data.mkdir(parents=True, exist_ok=True)
     sizes = [int(float(s)) for s in args.sizes.split(",") if s]

@@ -8,6 +8,7 @@ bad record to skip quietly.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -118,6 +119,23 @@ class _Commands(click.Group):
 @click.version_option(package_name="kg")
 def main() -> None:
     """Build, query, browse and analyse a knowledge graph of ML papers."""
+
+
+_BUILT = False  # a build in this process wrote everything: nothing is left to clean up but memory
+
+
+def run() -> None:
+    """The `kg` command: main(), and after a build, an exit without the interpreter freeing the
+    graph object by object (0.75 s for 20k papers, seconds for 100k; the files are written and
+    closed, the lock released, the workers gone by then)."""
+    try:
+        main()
+    except SystemExit as exc:
+        if _BUILT and exc.code in (0, None):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        raise
 
 
 @main.command()
@@ -231,6 +249,8 @@ def build(inputs, out_dir, fmt, on_error, extractor, model, base_iri, formats, q
     if missing:
         _fail(f"input{'s' if len(missing) > 1 else ''} not found: {', '.join(missing)} "
               "(the exports hold the other inputs)")
+    global _BUILT
+    _BUILT = True
 
 
 def _terminal_width() -> int | None:
@@ -424,4 +444,4 @@ from kg.cli_learning import train  # noqa: E402  (the learned extractor's comman
 main.add_command(train)
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -52,8 +52,14 @@ def _entry(path: Path) -> dict:
 
 def write_manifest(out_dir: str | os.PathLike, files: Iterable[str | os.PathLike]) -> Path:
     """Stamp the exports a build just wrote in `out_dir` (call after the last one is in place)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     out_dir = Path(out_dir)
-    entries = {Path(f).name: _entry(Path(f)) for f in files}
+    paths = [Path(f) for f in files]
+    # one thread a file: hashlib lets go of the GIL while it hashes, so the files are read and
+    # hashed side by side (20k papers: 0.9 GB of exports)
+    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
+        entries = dict(zip((p.name for p in paths), pool.map(_entry, paths)))
     manifest = {"format": FORMAT, "build": uuid.uuid4().hex, "files": entries}
     path = out_dir / MANIFEST_NAME
     with atomic_open(path, "w") as fh:
