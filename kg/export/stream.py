@@ -275,9 +275,9 @@ def export_streaming(G: nx.MultiDiGraph, out_dir: str | os.PathLike, formats: It
     With `processes` > 1 and a graph of fewer than FORK_BELOW_NODES nodes, a forked second
     process writes the other formats (GraphML, the page), then takes slices of the streamed
     files from their end (Slices) while this one writes them from the start; its slices are
-    appended before the files are renamed into place. Same bytes. `timings` then sum both processes' seconds per format; the other formats' `peaks` are
-    what they raised that process's private memory, and peaks["export process"] its private
-    memory at most."""
+    appended before the files are renamed into place. Same bytes. `timings` then sum both
+    processes' seconds per format; the other formats' `peaks` are what they raised that
+    process's private memory, and peaks["export process"] its private memory at most."""
     from kg.export import exporters, get_exporter, jsonld, rdf_formats
 
     chosen = list(exporters().values()) if formats is None else [get_exporter(f) for f in formats]
