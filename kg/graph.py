@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable
 import networkx as nx
 
 from kg.edges import EDGE_FIELDS, EdgeData, EdgeKeys, Span, statement_key_of
-from kg.held import Shared, spans_abstract
+from kg.held import claim_rows, spans_abstract
 from kg.records import PAPER, Extraction, Paper
 from kg.schema import DEFAULT_BASE_IRI, PAPER as PAPER_TYPE, kind
 
@@ -55,7 +55,6 @@ def assemble(
     for entity in resolution.entities:
         G.add_node(entity.id, type=entity.type, label=entity.label, aliases=entity.aliases)
     by_id = {p.id: p for p in papers}
-    share = Shared()
     succ, pred = G._succ, G._pred
     for ex in extractions:
         paper = by_id[ex.paper_id]
@@ -63,21 +62,20 @@ def assemble(
         span = Span(abstract)
         G.nodes[pnode]["code"] = tuple(sorted(ex.code_urls))
         types = {m.name: m.type for m in ex.mentions}
-        for claim in ex.claims:
-            subject = pnode if claim.subject == PAPER else resolution.entity_id(ex.paper_id, types[claim.subject], claim.subject)
-            obj = resolution.entity_id(ex.paper_id, types[claim.object], claim.object)
+        # the claims' values are shared already (kg.held): repeated offsets and rules one object each
+        for subject, predicate, obj, start, end, ev, rule, confidence in claim_rows(ex.claims):
+            subject = pnode if subject == PAPER else resolution.entity_id(ex.paper_id, types[subject], subject)
+            obj = resolution.entity_id(ex.paper_id, types[obj], obj)
             if subject == obj:
                 continue
-            ev = claim.evidence
-            if spans_abstract(ev, abstract):
+            if ev is None or spans_abstract(ev, abstract):
                 sentence = span
-            elif ev.start < 0 and ev.sentence == title:
+            elif start < 0 and ev.sentence == title:
                 sentence = title  # the title's own object, not an equal copy
             else:
                 sentence = ev.sentence
-            digest = statement_number(subject, claim.predicate, obj, pnode, ev.start, ev.end)
-            values = (claim.predicate, pnode, sentence, share(ev.start), share(ev.end), share(claim.rule),
-                      share(claim.confidence))
+            digest = statement_number(subject, predicate, obj, pnode, start, end)
+            values = (predicate, pnode, sentence, start, end, rule, confidence)
             out_edges = succ.get(subject)
             if out_edges is None or obj in out_edges or obj not in pred:  # networkx's own way
                 G.add_edge(subject, obj, key=statement_key_of(digest), **dict(zip(EDGE_FIELDS, values)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from operator import attrgetter
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from kg.records import Claim, Evidence, Extraction, Mention, Paper
 
@@ -29,6 +29,16 @@ class Shared:
         if type(value) is float and (value == 0 or value != value):
             return value
         return self._values.setdefault((type(value), value), value)
+
+
+def claim_rows(claims) -> Iterator[tuple]:
+    """(subject, predicate, object, start, end, evidence, rule, confidence) of each claim, the
+    evidence None for a sentence held as its span of the abstract (Claims.rows), else the
+    Evidence."""
+    if type(claims) is Claims:
+        return claims.rows()
+    return ((c.subject, c.predicate, c.object, c.evidence.start, c.evidence.end, c.evidence, c.rule, c.confidence)
+            for c in claims)
 
 
 def spans_abstract(ev, abstract: str) -> bool:
@@ -83,6 +93,13 @@ class Claims:
         for f in self.blocks:
             for i in range(0, len(f), w):
                 yield self._claim(f[i:i + w])
+
+    def rows(self) -> Iterator[tuple]:
+        """The claims as held: WIDTH fields each, no record made (the graph reads them so)."""
+        w = self.WIDTH
+        for f in self.blocks:
+            for i in range(0, len(f), w):
+                yield f[i:i + w]
 
     def _claim(self, f: tuple) -> Claim:
         subject, predicate, obj, start, end, evidence, rule, confidence = f
