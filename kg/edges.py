@@ -339,7 +339,7 @@ def field_values(keyed, key) -> tuple:
     None where unset: what `tuple(map(keyed[key].get, EDGE_FIELDS))` gives, read from the slots
     without an EdgeView and seven calls (the RDF pass reads every statement so)."""
     if type(keyed) is EdgeKeys and keyed._more is _DIGEST:
-        if key != "statement/%016x" % keyed._key:
+        if not keyed._lone(key):
             raise KeyError(key)
         return _slot_values(keyed)
     return _values(keyed[key])

@@ -33,12 +33,9 @@ def paper_node(paper: Paper) -> str:
     return f"{_PAPER_NAMESPACE}/{paper.id}"
 
 
-def statement_key(subject: str, predicate: str, obj: str, paper: str, start: int, end: int) -> str:
-    return statement_key_of(statement_number(subject, predicate, obj, paper, start, end))
-
-
 def statement_number(subject: str, predicate: str, obj: str, paper: str, start: int, end: int) -> int:
-    """The digest of statement_key: the first 8 bytes of the SHA-1 of the statement's parts."""
+    """The digest of a statement's key ("statement/<16 hex digits>", kg.edges.statement_key_of):
+    the first 8 bytes of the SHA-1 of the statement's parts."""
     sha = hashlib.sha1(f"{subject}|{predicate}|{obj}|{paper}|{start}|{end}".encode())
     return int.from_bytes(sha.digest()[:8], "big")
 

@@ -30,7 +30,7 @@ from kg.rdf import (
     DCTERMS, KG_NAMESPACE, PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, base_iri_of, encode_id, format_decimal,
     iter_blocks, kg, prefixes,
 )
-from kg.export.rdf_text import FIELDS
+from kg.edges import field_values
 from kg.rdf.to_triples import _subject_index
 from kg.schema import INSTANCE_NAMESPACES, STATEMENT
 
@@ -76,7 +76,7 @@ class JsonLdWriter:
         self.statement_type = _escape(self.compact(kg(STATEMENT)))
         self.pred_refs = {p: _escape(self.compact(kg(p))) for p in PREDICATES}
         self.instance_ns = {p for p in INSTANCE_NAMESPACES if p in prefix_map}
-        # statement() writes these terms by name: only while none lost its place to a prefix
+        # statement_values() writes these terms by name: only while none lost its place to a prefix
         used = {"subject", "predicate", "object", "wasDerivedFrom", "evidence", "start", "end", "rule", "confidence"}
         self.fast = used <= {term for term, _ in self.terms.values()}
 
@@ -94,15 +94,12 @@ class JsonLdWriter:
                 self.iris[iri] = out
         return out
 
-    def statement(self, base: str, enc: str, u, v, data: dict) -> str:
-        """The JSON text of one statement (networkx edge) made from its data, without its
-        triples: the bytes json.dumps gives for the node object block() makes from kg.rdf's
-        triples for it (tests/test_scale.py compares them), at a fraction of the cost;
-        statements are most of the subjects. Strings go through json's own C escaper."""
-        return self.statement_values(base, enc, u, v, tuple(map(data.get, FIELDS)))
-
     def statement_values(self, base: str, enc: str, u, v, values: tuple) -> str:
-        """statement() given the edge's FIELDS values (read once for all three RDF formats)."""
+        """The JSON text of one statement (networkx edge) made from its EDGE_FIELDS values
+        (kg.edges.field_values, read once for all three RDF formats), without its triples: the
+        bytes json.dumps gives for the node object block() makes from kg.rdf's triples for it
+        (tests/test_scale.py compares them), at a fraction of the cost; statements are most of
+        the subjects. Strings go through json's own C escaper."""
         esc, nodes, small = _escape, self.node_refs, self.small
         ns, _, local = enc.partition("/")
         sid = f"{ns}:{local}" if ns in self.instance_ns and local and not local.startswith("//") else self.compact(base + enc)
@@ -175,7 +172,7 @@ class JsonLdWriter:
             enc, u, v, key = entry
             if self.base is None:
                 self.base = base_iri_of(G)
-            return self._join([self.statement(self.base, enc, u, v, G._adj[u][v][key])])
+            return self._join([self.statement_values(self.base, enc, u, v, field_values(G._adj[u][v], key))])
         return self.block(block)
 
     def header(self) -> str:

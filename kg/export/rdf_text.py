@@ -19,9 +19,6 @@ from kg.edges import EDGE_FIELDS
 from kg.rdf import KG_NAMESPACE, PROV, RDF, XSD, encode_id, format_decimal, kg
 from kg.schema import STATEMENT
 
-# what EdgeData/dict a statement's values are read as, in to_triples' triple order
-FIELDS = EDGE_FIELDS
-
 # characters pyoxigraph escapes in a string literal (N-Triples and Turtle alike), and surrogates,
 # which it refuses: a literal holding none of them is written between quotes as it is
 _ESCAPED = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff\ud800-\udfff]')
@@ -68,7 +65,7 @@ class StatementText:
         self.type_t, self.type_n = f" {type_t} {stmt_t}", f" {type_n} {stmt_n} .\n"
         names = {"predicate": kg("predicate"), "paper": PROV + "wasDerivedFrom"}
         self.seps = []
-        for name in ("subject", "object") + FIELDS:
+        for name in ("subject", "object") + EDGE_FIELDS:
             t, n = self.predicate(ox.NamedNode(names.get(name) or kg(name)))
             self.seps.append((f" ;\n\t{t} ", f" {n} "))
         self.full_t = [self.type_t + self.seps[0][0]] + [t for t, _ in self.seps[1:]]
@@ -125,7 +122,7 @@ class StatementText:
         return out
 
     def statement(self, enc: str, u, v, values: tuple) -> tuple[str, str]:
-        """Its Turtle block and N-Triples lines; `values` are its FIELDS."""
+        """Its Turtle block and N-Triples lines; `values` are its EDGE_FIELDS (kg.edges.field_values)."""
         predicate, paper, evidence, start, end, rule, confidence = values
         if (evidence is None or paper is None or predicate is None or start is None or end is None
                 or rule is None or confidence is None or type(evidence) is not str or _ESCAPED.search(evidence)):

@@ -26,11 +26,11 @@ from typing import Callable, Iterable, Iterator
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.edges import field_values
+from kg.edges import EDGE_FIELDS, field_values
 from kg.export.forked import ForkedExport, can_fork
 from kg.io import atomic_open, cyclic_gc_paused
 from kg.rdf import base_iri_of, prefixes, triple_cache
-from kg.export.rdf_text import FIELDS, StatementText
+from kg.export.rdf_text import StatementText
 from kg.rdf.to_triples import SubjectIndex, block_maker
 
 
@@ -160,7 +160,7 @@ def write_streams(G: nx.MultiDiGraph, paths: dict[str, str | os.PathLike], batch
             if direct and len(entry) == 4:
                 enc, u, v, key = entry
                 items.append((enc, u, v, field_values(adj[u][v], key)))
-                size += len(FIELDS) + 2
+                size += len(EDGE_FIELDS) + 2
             else:
                 block = make(entry)
                 items.append((entry, block))
