@@ -1,5 +1,5 @@
 """JSON-LD exporter, written as a stream: one node object per line, made from one subject block of
-triples at a time (kg.rdf.iter_blocks), so memory does not grow with the graph (the document
+triples at a time (kg.rdf.to_triples.block_maker), so memory does not grow with the graph (the document
 used to be built whole as Python dicts: ~1.7 GB at 20k papers).
 
 pyoxigraph serializes JSON-LD faster, but only in expanded form (full IRIs, every value an
@@ -28,10 +28,10 @@ from kg.export.registry import register_exporter
 from kg.io import atomic_open, cyclic_gc_paused
 from kg.rdf import (
     DCTERMS, KG_NAMESPACE, PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, base_iri_of, encode_id, format_decimal,
-    iter_blocks, kg, prefixes,
+    kg, prefixes,
 )
 from kg.edges import field_values
-from kg.rdf.to_triples import _subject_index
+from kg.rdf.to_triples import SubjectIndex, block_maker
 from kg.schema import INSTANCE_NAMESPACES, STATEMENT
 
 _ID = "@id"
@@ -157,17 +157,19 @@ class JsonLdWriter:
                 self.smalls[key] = out
         return out
 
-    def write_graph(self, G: nx.MultiDiGraph, blocks: Iterable[list[ox.Triple]]) -> Iterable[str]:
-        """The document's text for G, given its triples in blocks (kg.rdf.iter_blocks, which
-        makes them in kg.rdf.to_triples._subject_index order, so each block is paired with its
-        subject: statements are written from the edge data, other subjects from their triples)."""
+    def write_graph(self, G: nx.MultiDiGraph) -> Iterable[str]:
+        """The document's text for G, subject by subject in kg.rdf's order: statements written
+        from the edge data, other subjects from their triples (made only for them)."""
+        index = SubjectIndex(G)
+        make = block_maker(G, index.persons)
         yield self.header()
-        for entry, block in zip(_subject_index(G), blocks):
-            yield self.subject(G, entry, block)
+        for entry in index.entries():
+            yield self.subject(G, entry, None if len(entry) == 4 and self.fast else make(entry))
         yield self.footer()
 
-    def subject(self, G: nx.MultiDiGraph, entry: tuple, block: list[ox.Triple]) -> str:
-        """The text of one subject, given its _subject_index entry and its block of triples."""
+    def subject(self, G: nx.MultiDiGraph, entry: tuple, block: list[ox.Triple] | None) -> str:
+        """The text of one subject, given its SubjectIndex entry and its block of triples (None
+        for a statement, written from its edge data, when `fast`)."""
         if len(entry) == 4 and self.fast:
             enc, u, v, key = entry
             if self.base is None:
@@ -250,5 +252,5 @@ class JsonLdWriter:
 def write_jsonld(G: nx.MultiDiGraph, path: Path) -> None:
     w = JsonLdWriter(prefixes(base_iri_of(G)))
     with cyclic_gc_paused(), atomic_open(path, "w") as fh:
-        for text in w.write_graph(G, iter_blocks(G)):
+        for text in w.write_graph(G):
             fh.write(text)
