@@ -120,23 +120,23 @@ def merge_papers(first: Paper, other: Paper) -> Paper:
 
 
 class _Group:
-    """A distinct paper and what merged into it. Abstract tokens are made only when a
-    comparison needs them, so memory stays with the papers, not with a token list per abstract."""
+    """A distinct paper and what merged into it. What a merge needs (abstract tokens, the
+    unions of sources, urls and authors) is made only when a comparison or a merge needs it:
+    most papers are never either, and a dict per field per record was most of this stage's
+    memory (2 KB a record)."""
 
-    __slots__ = ("paper", "tokens", "sources", "urls", "authors", "abstract_text", "date", "merged", "_abstract")
+    __slots__ = ("paper", "sources", "urls", "authors", "abstract_text", "date", "_abstract")
 
-    def __init__(self, paper: Paper, tokens: list[str]):
+    def __init__(self, paper: Paper):
         self.paper = paper
-        self.tokens = tokens
-        self.merged = False
         self._abstract = None  # tokens, kept once a comparison needed them
         self.abstract_text = paper.abstract
         self.date = paper.date
-        self.sources = dict.fromkeys(paper.sources)
-        self.urls = dict.fromkeys(paper.urls)
-        # key -> author as first seen, the same key merge_papers uses
-        self.authors: dict[str, str] = {}
-        self._add_authors(paper.authors)
+        self.sources = self.urls = self.authors = None  # made by the first absorb
+
+    @property
+    def tokens(self) -> list[str]:
+        return title_tokens(self.paper.title)
 
     def _add_authors(self, authors) -> None:
         for a in authors:
@@ -150,7 +150,12 @@ class _Group:
 
     def absorb(self, other: Paper) -> None:
         """What merge_papers(self.paper, other) does, in time linear in `other` alone."""
-        self.merged = True
+        if self.sources is None:
+            p = self.paper
+            self.sources, self.urls = dict.fromkeys(p.sources), dict.fromkeys(p.urls)
+            # key -> author as first seen, the same key merge_papers uses
+            self.authors: dict[str, str] = {}
+            self._add_authors(p.authors)
         if len(other.abstract) > len(self.abstract_text):
             self.abstract_text = other.abstract
             self._abstract = None
@@ -161,7 +166,7 @@ class _Group:
 
     def result(self) -> Paper:
         p = self.paper
-        if not self.merged:
+        if self.sources is None:
             return p if p.id == paper_id(p.title) else replace(p, id=paper_id(p.title))
         return replace(
             p,
@@ -248,7 +253,7 @@ def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
             merged += 1
             continue
         gi = len(groups)
-        groups.append(_Group(paper, tokens))
+        groups.append(_Group(paper))
         if not key:
             continue
         new_key = key not in by_key
