@@ -55,7 +55,17 @@ def date_key(value: Any) -> str | None:
 
 def _date_keys(G: nx.MultiDiGraph, papers: list) -> dict:
     """Paper -> date key; when some dates lack a year, every key drops its year so all compare."""
-    keys = {p: date_key(G.nodes[p].get("date")) for p in papers}
+    known: dict = {}  # a listing's papers share a few hundred dates: each key made, and held, once
+    keys = {}
+    for p in papers:
+        value = G.nodes[p].get("date")
+        try:
+            key = known[value]
+        except KeyError:
+            key = known[value] = date_key(value)
+        except TypeError:  # a value that is no dict key
+            key = date_key(value)
+        keys[p] = key
     if any(k is not None and len(k) == 5 for k in keys.values()):
         keys = {p: (k[-5:] if k else None) for p, k in keys.items()}
     return keys
@@ -83,14 +93,14 @@ def statement_count(G: nx.MultiDiGraph) -> int:
 
 class StatementRows:
     """The page's statements, one row per statement between carried nodes read from a carried
-    paper (a key of `texts`: paper -> (title, abstract)): [subject, predicate, object, paper,
+    paper (a node of `index` from `first_paper` on): [subject, predicate, object, paper,
     start, end, confidence, rule, evidence] (indexes into nodes, predicates and rules; evidence
     None when it is its span). The rows are made as they are read (`chunks`, what the page
     writer asks for), not held: at 100k papers they were 244 MB of the build's peak. The
     predicates and rules they index are found by a first pass over the edges."""
 
-    def __init__(self, G: nx.MultiDiGraph, index: dict, texts: dict):
-        self._G, self._index, self._texts = G, index, texts
+    def __init__(self, G: nx.MultiDiGraph, index: dict, first_paper: int):
+        self._G, self._index, self._first_paper = G, index, first_paper
         self.predicates = list(PREDICATES)
         self._pred_index = {p: i for i, p in enumerate(self.predicates)}
         self._rules: dict[str, int] = {}
@@ -104,19 +114,20 @@ class StatementRows:
         self.rules = list(self._rules)
 
     def _carried(self):
-        index, texts = self._index, self._texts
+        index, first = self._index, self._first_paper
         for u, v, values in edge_values(self._G):  # the graph's own order: deterministic for one graph
             iu, iv, paper = index.get(u), index.get(v), values[1]
-            if iu is not None and iv is not None and paper in texts:
+            if iu is not None and iv is not None and index.get(paper, -1) >= first:
                 pred, rule = values[0], values[5]
                 yield iu, iv, paper, values, "related" if pred is None else str(pred), str(rule or "")
 
     def __iter__(self):
+        nodes = self._G._node
         for iu, iv, paper, (_, _, evidence, start, end, _, confidence), pred, rule in self._carried():
             start, end = _offset(start), _offset(end)
             evidence = "" if evidence is None else str(evidence)
-            title, abstract = self._texts[paper]
-            source = title if start < 0 else abstract[start:end]
+            d = nodes[paper]
+            source = _paper_title(d, paper) if start < 0 else str(d.get("abstract") or "")[start:end]
             yield [iu, self._pred_index[pred], iv, self._index[paper], start, end, _number(confidence),
                    self._rules[rule], None if evidence == source else evidence]
 
@@ -203,8 +214,7 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
     nodes_out = NodeRecords(G, records, papers, dates)
     abstracts = [str(G.nodes[p].get("abstract") or "") for p in papers]
 
-    texts = {p: (_paper_title(G.nodes[p], p), a) for p, a in zip(papers, abstracts)}
-    statements = StatementRows(G, index, texts)
+    statements = StatementRows(G, index, len(entities))
 
     names = [", ".join(str(G.nodes[n].get("label") or n) for n in g[:3]) for g in groups]
     return {
