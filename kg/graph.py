@@ -29,6 +29,12 @@ class KGraph(nx.MultiDiGraph):
     edge_attr_dict_factory = EdgeData
 
 
+def _sorted(values: tuple) -> tuple:
+    """`values` sorted; the tuple itself when it is (most papers have one source and one url:
+    a copy each was 0.1 KB a paper)."""
+    return values if len(values) < 2 or all(a <= b for a, b in zip(values, values[1:])) else tuple(sorted(values))
+
+
 def paper_node(paper: Paper) -> str:
     return f"{_PAPER_NAMESPACE}/{paper.id}"
 
@@ -47,17 +53,20 @@ def assemble(
     for paper in papers:
         G.add_node(
             paper_node(paper), type=PAPER_TYPE, label=paper.title, title=paper.title, abstract=paper.abstract,
-            date=paper.date, sources=tuple(sorted(paper.sources)), urls=tuple(sorted(paper.urls)), authors=paper.authors, code=(), aliases=(),
+            date=paper.date, sources=_sorted(paper.sources), urls=_sorted(paper.urls), authors=paper.authors, code=(), aliases=(),
         )
     for entity in resolution.entities:
         G.add_node(entity.id, type=entity.type, label=entity.label, aliases=entity.aliases)
-    by_id = {p.id: p for p in papers}
+    by_id: dict[str, Paper] = {}  # made only if the extractions come in another order than the papers
     succ, pred = G._succ, G._pred
-    for ex in extractions:
-        paper = by_id[ex.paper_id]
+    for k, ex in enumerate(extractions):
+        paper = papers[k] if k < len(papers) and papers[k].id == ex.paper_id else None
+        if paper is None:
+            by_id = by_id or {p.id: p for p in papers}
+            paper = by_id[ex.paper_id]
         pnode, abstract, title = paper_node(paper), paper.abstract, paper.title
         span = Span(abstract)
-        G.nodes[pnode]["code"] = tuple(sorted(ex.code_urls))
+        G.nodes[pnode]["code"] = _sorted(tuple(ex.code_urls))
         types = {m.name: m.type for m in ex.mentions}
         # the claims' values are shared already (kg.held): repeated offsets and rules one object each
         for subject, predicate, obj, start, end, ev, rule, confidence in claim_rows(ex.claims):

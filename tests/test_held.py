@@ -87,6 +87,18 @@ def test_graph_of_lean_extractions_equals_the_graph_of_extracted_ones():
     assert str(Lean(papers)(negative).claims[0].confidence) == "-0.0"
 
 
+def test_extractions_in_another_order_than_the_papers_give_the_same_graph():
+    papers = [_paper("p1"), _paper("p2"), _paper("p3")]
+    extracted = [_extraction("p1"), _extraction("p2"), _extraction("p3")]
+    resolution = resolve(extracted)
+    G1 = assemble(papers, extracted, resolution)
+    G2 = assemble(papers, [extracted[2], extracted[0], extracted[1]], resolution)
+    assert G1.number_of_edges() > 0
+    assert sorted((u, v, k, sorted(dict(d).items())) for u, v, k, d in G1.edges(keys=True, data=True)) == \
+           sorted((u, v, k, sorted(dict(d).items())) for u, v, k, d in G2.edges(keys=True, data=True))
+    assert dict(G1.nodes(data=True)) == dict(G2.nodes(data=True))
+
+
 def test_what_a_worker_sends_back_is_the_same_lean_extraction():
     """to_wire in the worker, pickled, then Lean.from_wire: the extraction read in-process, the
     title's evidence the paper's own title, no sentence of the abstract sent."""
