@@ -111,10 +111,19 @@ class SubjectIndex:
         self._nodes = nodes = list(G.nodes)
         number = {n: i for i, n in enumerate(nodes)}
         columns = _statement_columns(G, number)
-        if columns is not None:  # a statement key is its own encoded id, and sorts as its digest
-            self._us, self._vs, self._digests = columns
-            self._ids = self._odd = None
-            self._order = np.argsort(np.frombuffer(self._digests, dtype=np.uint64), kind="stable")
+        if columns is not None:
+            del number  # a statement key is its own encoded id, and sorts as its digest
+            # the columns put in key order themselves (16 bytes held a statement, not 24 with the
+            # order), each node column copied and its original freed in turn, the digests sorted
+            # in place (equal digests are equal values): no more memory at once than the argsort
+            digests = np.frombuffer(columns[2], dtype=np.uint64)
+            order = np.argsort(digests, kind="stable")
+            self._us = np.frombuffer(columns[0], dtype=np.int32)[order]
+            columns[0] = None
+            self._vs = np.frombuffer(columns[1], dtype=np.int32)[order]
+            columns[1] = order = None
+            digests.sort()
+            self._digests, self._ids, self._odd, self._order = digests, None, None, None
             return
         us, vs, ids = array("i"), array("i"), []
         odd: dict[int, object] = {}  # edge number -> key, for a key that is not its own encoded id
@@ -143,23 +152,26 @@ class SubjectIndex:
         """(encoded id, u, v, key) of the edges whose encoded id is in [start, stop), sorted by
         encoded id (stable: ties in G.edges order)."""
         nodes, us, vs, order, digests, ids = self._nodes, self._us, self._vs, self._order, self._digests, self._ids
-        enc_of = (lambda j: statement_key_of(digests[j])) if digests is not None else ids.__getitem__
-        at = range(len(order))  # the bounds found by bisection: the entries are sorted
-        lo = 0 if start is None else bisect.bisect_left(at, start, key=lambda i: enc_of(order[i]))
-        hi = len(order) if stop is None else bisect.bisect_left(at, stop, key=lambda i: enc_of(order[i]))
+        if digests is not None:
+            enc_of = lambda i: statement_key_of(int(digests[i]))  # noqa: E731
+        else:
+            enc_of = lambda i: ids[order[i]]  # noqa: E731
+        at = range(len(us))  # the bounds found by bisection: the entries are sorted
+        lo = 0 if start is None else bisect.bisect_left(at, start, key=enc_of)
+        hi = len(us) if stop is None else bisect.bisect_left(at, stop, key=enc_of)
         for first in range(lo, hi, chunk):
-            rows = order[first:min(first + chunk, hi)].tolist()
+            end = min(first + chunk, hi)
             if digests is not None:
-                for j in rows:
-                    key = statement_key_of(digests[j])
-                    yield key, nodes[us[j]], nodes[vs[j]], key
+                for d, u, v in zip(digests[first:end].tolist(), us[first:end].tolist(), vs[first:end].tolist()):
+                    key = statement_key_of(d)
+                    yield key, nodes[u], nodes[v], key
             else:
-                for j in rows:
+                for j in order[first:end].tolist():
                     enc = ids[j]
                     yield enc, nodes[us[j]], nodes[vs[j]], self._odd.get(j, enc)
 
 
-def _statement_columns(G: nx.MultiDiGraph, number: dict) -> tuple[array, array, array] | None:
+def _statement_columns(G: nx.MultiDiGraph, number: dict) -> list[array] | None:
     """Every edge's node numbers (`number`: node -> its number) and key digest (16 bytes an
     edge, where its key string and encoded id would be ~80), edges in G.edges order; None if some
     key is not a statement key."""
@@ -175,7 +187,7 @@ def _statement_columns(G: nx.MultiDiGraph, number: dict) -> tuple[array, array, 
                 us.append(iu)
                 vs.append(iv)
                 digests.append(d)
-    return us, vs, digests
+    return [us, vs, digests]
 
 
 def iter_triples(G: nx.MultiDiGraph) -> Iterator[ox.Triple]:
