@@ -111,8 +111,8 @@ class SubjectIndex:
         self._nodes = nodes = list(G.nodes)
         number = {n: i for i, n in enumerate(nodes)}
         columns = _statement_columns(G, number)
-        if columns is not None:
-            del number  # a statement key is its own encoded id, and sorts as its digest
+        if columns is not None:  # a statement key is its own encoded id, and sorts as its digest
+            del number
             # the columns put in key order themselves (16 bytes held a statement, not 24 with the
             # order), each node column copied and its original freed in turn, the digests sorted
             # in place (equal digests are equal values): no more memory at once than the argsort
