@@ -93,14 +93,15 @@ def statement_count(G: nx.MultiDiGraph) -> int:
 
 class StatementRows:
     """The page's statements, one row per statement between carried nodes read from a carried
-    paper (a node of `index` from `first_paper` on): [subject, predicate, object, paper,
+    paper (a node of `index` from `first_paper` on, its abstract `abstracts[i - first_paper]`):
+    [subject, predicate, object, paper,
     start, end, confidence, rule, evidence] (indexes into nodes, predicates and rules; evidence
     None when it is its span). The rows are made as they are read (`chunks`, what the page
     writer asks for), not held: at 100k papers they were 244 MB of the build's peak. The
     predicates and rules they index are found by a first pass over the edges."""
 
-    def __init__(self, G: nx.MultiDiGraph, index: dict, first_paper: int):
-        self._G, self._index, self._first_paper = G, index, first_paper
+    def __init__(self, G: nx.MultiDiGraph, index: dict, first_paper: int, abstracts: list[str]):
+        self._G, self._index, self._first_paper, self._abstracts = G, index, first_paper, abstracts
         self.predicates = list(PREDICATES)
         self._pred_index = {p: i for i, p in enumerate(self.predicates)}
         self._rules: dict[str, int] = {}
@@ -122,13 +123,13 @@ class StatementRows:
                 yield iu, iv, paper, values, "related" if pred is None else str(pred), str(rule or "")
 
     def __iter__(self):
-        nodes = self._G._node
+        nodes, abstracts, first = self._G._node, self._abstracts, self._first_paper
         for iu, iv, paper, (_, _, evidence, start, end, _, confidence), pred, rule in self._carried():
             start, end = _offset(start), _offset(end)
             evidence = "" if evidence is None else str(evidence)
-            d = nodes[paper]
-            source = _paper_title(d, paper) if start < 0 else str(d.get("abstract") or "")[start:end]
-            yield [iu, self._pred_index[pred], iv, self._index[paper], start, end, _number(confidence),
+            ip = self._index[paper]
+            source = _paper_title(nodes[paper], paper) if start < 0 else abstracts[ip - first][start:end]
+            yield [iu, self._pred_index[pred], iv, ip, start, end, _number(confidence),
                    self._rules[rule], None if evidence == source else evidence]
 
     def chunks(self, size: int):
@@ -214,7 +215,7 @@ def page_data(G: nx.MultiDiGraph, nodes: list, papers_of: dict, title: str, focu
     nodes_out = NodeRecords(G, records, papers, dates)
     abstracts = [str(G.nodes[p].get("abstract") or "") for p in papers]
 
-    statements = StatementRows(G, index, len(entities))
+    statements = StatementRows(G, index, len(entities), abstracts)
 
     names = [", ".join(str(G.nodes[n].get("label") or n) for n in g[:3]) for g in groups]
     return {
